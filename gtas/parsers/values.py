@@ -1,0 +1,203 @@
+"""Reading the values airline messages carry: dates in their many shapes, flight numbers, airports, names, cards.
+
+Every function here is total: bad input gives ``None`` (the caller records a warning), never an exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from datetime import date, datetime, timedelta
+
+MONTHS = {m: i for i, m in enumerate(
+    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1)}
+
+_DIGITS = re.compile(r"\d+")
+_FLIGHT = re.compile(r"([A-Z]{3}|[A-Z0-9]{2})\s*(\d{1,5})\s*([A-Z]?)")
+_AIRPORT = re.compile(r"[A-Z]{3}")
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _century(yy: int, reference: date | None, *, past: bool) -> int:
+    """Four-digit year for a two-digit one.
+
+    ``past=True`` (dates of birth, issue dates): the latest year not after the reference year.
+    ``past=False`` (expiry, travel dates): the year closest to the reference.
+    """
+    ref = (reference or date.today()).year
+    year = ref - ref % 100 + yy
+    if past:
+        return year - 100 if year > ref else year
+    if year - ref > 50:
+        return year - 100
+    if ref - year > 50:
+        return year + 100
+    return year
+
+
+def yymmdd(value: str, reference: date | None = None, *, past: bool = True) -> date | None:
+    """``YYMMDD`` (or ``CCYYMMDD``), blanks inside tolerated."""
+    digits = value.replace(" ", "")
+    if len(digits) == 8 and digits.isdigit():
+        return _date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    if len(digits) != 6 or not digits.isdigit():
+        return None
+    yy, mm, dd = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+    result = _date(_century(yy, reference, past=past), mm, dd)
+    if result is not None and past and reference is not None and result > reference:
+        result = _date(result.year - 100, mm, dd)
+    return result
+
+
+def ddmmyy(value: str, reference: date | None = None, *, past: bool = False) -> date | None:
+    """``DDMMYY`` as in PNRGOV TVL, RCI and DAT (or ``DDMMYYYY``)."""
+    digits = value.replace(" ", "")
+    if len(digits) == 8 and digits.isdigit():
+        return _date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
+    if len(digits) != 6 or not digits.isdigit():
+        return None
+    return _date(_century(int(digits[4:]), reference, past=past), int(digits[2:4]), int(digits[:2]))
+
+
+def ddmmmyy(value: str, reference: date | None = None, *, past: bool = True) -> date | None:
+    """``DDMMMYY`` as in SSR DOCS (``01JUL78``), also ``DDMMMYYYY``."""
+    text = value.strip().upper()
+    m = re.fullmatch(r"(\d{1,2})([A-Z]{3})(\d{2}|\d{4})", text)
+    if not m or m.group(2) not in MONTHS:
+        return None
+    day, month, year = int(m.group(1)), MONTHS[m.group(2)], m.group(3)
+    if len(year) == 4:
+        return _date(int(year), month, day)
+    result = _date(_century(int(year), reference, past=past), month, day)
+    if result is not None and past and reference is not None and result > reference:
+        result = _date(result.year - 100, month, day)
+    return result
+
+
+def hhmm(value: str) -> tuple[int, int] | None:
+    digits = value.replace(" ", "")
+    if len(digits) != 4 or not digits.isdigit():
+        return None
+    hour, minute = int(digits[:2]), int(digits[2:])
+    if hour == 24 and minute == 0:
+        return 23, 59
+    if hour > 23 or minute > 59:
+        return None
+    return hour, minute
+
+
+def at(day: date | None, time: str) -> datetime | None:
+    """Combine a date and an ``HHMM`` time (midnight when the time is missing or bad)."""
+    if day is None:
+        return None
+    clock = hhmm(time) or (0, 0)
+    return datetime(day.year, day.month, day.day, *clock)
+
+
+def yymmddhhmm(value: str, reference: date | None = None) -> datetime | None:
+    """``YYMMDDHHMM`` (format 201) or ``CCYYMMDDHHMM`` (203), as in DTM+189/232."""
+    digits = value.replace(" ", "")
+    if len(digits) == 12:
+        day, time = yymmdd(digits[:8]), digits[8:]
+    elif len(digits) == 10:
+        day, time = yymmdd(digits[:6], reference, past=False), digits[6:]
+    else:
+        return None
+    if day is None or hhmm(time) is None:
+        return None
+    return at(day, time)
+
+
+def flight_number(text: str, carrier: str | None = None) -> tuple[str | None, str | None, str | None]:
+    """Split ``DY1317``, ``OK0012``, ``LH400A`` or a bare ``0006`` into (carrier, number, suffix).
+
+    The number loses its leading zeros. With ``carrier`` given, a designator that starts with it is split there.
+    """
+    value = text.strip().upper().replace(" ", "")
+    if not value:
+        return carrier or None, None, None
+    if carrier and value.startswith(carrier) and value[len(carrier):len(carrier) + 1].isdigit():
+        number, suffix = _number_and_suffix(value[len(carrier):])
+        return carrier, number, suffix
+    if value.isdigit() or (value[:-1].isdigit() and value[-1].isalpha()):
+        number, suffix = _number_and_suffix(value)
+        return carrier or None, number, suffix
+    m = _FLIGHT.fullmatch(value)
+    if m:
+        return m.group(1), m.group(2).lstrip("0") or "0", m.group(3) or None
+    return carrier or None, None, None
+
+
+def _number_and_suffix(value: str) -> tuple[str | None, str | None]:
+    m = re.fullmatch(r"(\d{1,5})([A-Z]?)", value)
+    if not m:
+        return None, None
+    return m.group(1).lstrip("0") or "0", m.group(2) or None
+
+
+def airport(value: str) -> str | None:
+    """IATA airport code: ``LHR``; US-EDIFACT's country-prefixed ``NZAKL`` → ``AKL``; anything else → None."""
+    code = value.strip().upper()
+    if _AIRPORT.fullmatch(code):
+        return code
+    if len(code) == 5 and code.isalpha():
+        return code[2:]
+    return None
+
+
+def integer(value: str) -> int | None:
+    m = _DIGITS.search(value)
+    return int(m.group()) if m else None
+
+
+def decimal(value: str, decimal_mark: str = ".") -> float | None:
+    text = value.strip().replace(decimal_mark, ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if number == number and abs(number) < 1e12 else None
+
+
+def clean(value: str | None) -> str | None:
+    """Blank-collapsed, stripped text, or None when nothing is left."""
+    if value is None:
+        return None
+    text = " ".join(value.split())
+    return text or None
+
+
+def gender(value: str) -> str | None:
+    """M, F, U or X; PNR infant codes MI/FI become M/F."""
+    code = value.strip().upper()
+    if code in ("M", "F", "U", "X"):
+        return code
+    if code in ("MI", "FI"):
+        return code[0]
+    if code in ("MALE", "FEMALE"):
+        return code[0]
+    return None
+
+
+def mask_card(number: str, key: bytes) -> tuple[str | None, str | None]:
+    """(last four digits, keyed hash) of a payment card number; the number itself is never kept."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if len(digits) < 4:
+        return None, None
+    digest = hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()
+    return digits[-4:], digest
+
+
+def plausible_birth(day: date | None, reference: date | None) -> bool:
+    """A date of birth that is neither in the future nor more than 130 years back."""
+    if day is None:
+        return False
+    ref = reference or date.today()
+    return ref - timedelta(days=130 * 366) <= day <= ref + timedelta(days=1)
