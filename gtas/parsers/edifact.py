@@ -197,6 +197,8 @@ class Interchange:
     header: Segment | None  # UNB; None for a headless fragment
     messages: list[EdifactMessage] = field(default_factory=list)
     trailer: Segment | None = None
+    segments: list[Segment] = field(default_factory=list)
+    end: int = 0  # offset just after the interchange's last segment
 
 
 @dataclass(slots=True)
@@ -502,7 +504,9 @@ def read(data: bytes | str) -> Edifact:
         pos = tokenizer.run(start)
         warnings.extend(tokenizer.warnings)
         segments.extend(tokenizer.segments)
-        interchanges.append(_assemble(tokenizer.segments, chars, warnings))
+        interchange = _assemble(tokenizer.segments, chars, warnings)
+        interchange.end = pos
+        interchanges.append(interchange)
     tail = text[pos:]
     if interchanges and tail.strip():
         line, column = source.position(pos)
@@ -523,7 +527,7 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 def _assemble(segments: list[Segment], chars: ServiceChars, warnings: list[Diagnostic]) -> Interchange:
     """Group segments into UNB, messages (UNH…UNT) and UNZ, checking counts and references."""
-    interchange = Interchange(chars=chars, header=None)
+    interchange = Interchange(chars=chars, header=None, segments=segments)
     group: Segment | None = None
     current: list[Segment] | None = None
     groups = 0

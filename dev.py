@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Set up and run GTAS on a fresh machine with nothing but Python 3.11+.
+
+    python3 dev.py start    install what is needed, then start GTAS on the embedded default
+    python3 dev.py test     install what is needed, then run the whole test suite (lint, types, tests)
+
+Both create ./.venv on first use and reinstall only when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+STAMP = VENV / ".gtas-installed"
+
+
+def run(*args: str | Path, check: bool = True) -> int:
+    print("$", " ".join(str(a) for a in args), flush=True)
+    return subprocess.run([str(a) for a in args], cwd=ROOT, check=check).returncode
+
+
+def ensure_environment() -> None:
+    """Create the virtual environment and install the project with its test tools when needed."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"GTAS needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        print(f"creating virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[test]")
+    STAMP.write_text(wanted)
+
+
+def start() -> int:
+    """Embedded default: parse the sample messages and print what they say."""
+    return run(BIN / "gtas", "parse", "sample_messages", check=False)
+
+
+def test() -> int:
+    """Lint, type-check and run every test; pytest finding no test at all is a failure."""
+    for step in ((BIN / "ruff", "check", "."), (BIN / "mypy")):
+        if run(*step, check=False):
+            return 1
+    code = run(PYTHON, "-m", "pytest", "-n", "auto", "-q", *sys.argv[2:], check=False)
+    if code == 5:
+        print("pytest collected no tests: failing on purpose", flush=True)
+        return 1
+    return code
+
+
+def main() -> int:
+    commands = {"start": start, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    ensure_environment()
+    return commands[sys.argv[1]]()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
