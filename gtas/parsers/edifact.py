@@ -58,54 +58,64 @@ _PLACEHOLDER_BASE = 0xF0000
 class Source:
     """The decoded text of a file; turns character offsets into line and column numbers on demand."""
 
-    __slots__ = ("_newlines", "text")
+    __slots__ = ("_lookups", "_newlines", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._newlines: list[int] | None = None
+        self._lookups = 0
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
-        line = bisect.bisect_left(self._newlines, offset)
-        start = self._newlines[line - 1] + 1 if line else 0
+        newlines = self._newlines
+        if newlines is None:
+            self._lookups += 1
+            if self._lookups <= 16:  # a few look-ups: counting is cheaper than indexing every line
+                line = self.text.count("\n", 0, offset)
+                start = self.text.rfind("\n", 0, offset) + 1
+                return line + 1, offset - start + 1
+            newlines = self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_left(newlines, offset)
+        start = newlines[line - 1] + 1 if line else 0
         return line + 1, offset - start + 1
 
 
+class _Context:
+    """What every segment of one interchange shares: the source text and the component separator."""
+
+    __slots__ = ("component", "source")
+
+    def __init__(self, source: Source, component: str) -> None:
+        self.source = source
+        self.component = component
+
+
 class Segment:
-    """One segment: its tag and raw elements; components are split (and released) on access.
+    """One segment: its tag and raw elements; components are split on access.
 
     ``get(e, c)`` reads component ``c`` of data element ``e`` (0-based, the tag not counted), ``''`` when absent.
     """
 
-    __slots__ = ("_comp", "_unescape", "elements", "index", "offset", "source", "tag")
+    __slots__ = ("_ctx", "elements", "index", "offset", "tag")
 
-    def __init__(
-        self,
-        tag: str,
-        elements: list[str],
-        index: int,
-        offset: int,
-        source: Source,
-        component: str,
-        unescape: dict[str, str] | None,
-    ) -> None:
+    def __init__(self, tag: str, elements: list[str], index: int, offset: int, ctx: _Context) -> None:
         self.tag = tag
         self.elements = elements
         self.index = index
         self.offset = offset
-        self.source = source
-        self._comp = component
-        self._unescape = unescape
+        self._ctx = ctx
+
+    @property
+    def source(self) -> Source:
+        return self._ctx.source
 
     @property
     def line(self) -> int:
-        return self.source.position(self.offset)[0]
+        return self._ctx.source.position(self.offset)[0]
 
     @property
     def column(self) -> int:
-        return self.source.position(self.offset)[1]
+        return self._ctx.source.position(self.offset)[1]
 
     def __len__(self) -> int:
         return len(self.elements)
@@ -115,48 +125,23 @@ class Segment:
         if element >= len(elements):
             return ""
         value = elements[element]
-        if self._comp in value:
-            parts = value.split(self._comp)
-            value = parts[component] if component < len(parts) else ""
-        elif component:
-            return ""
-        if self._unescape is not None:
-            value = self._release(value)
-        return value
+        comp = self._ctx.component
+        if comp in value:
+            parts = value.split(comp)
+            return parts[component] if component < len(parts) else ""
+        return "" if component else value
 
     def components(self, element: int) -> list[str]:
         if element >= len(self.elements):
             return []
-        parts = self.elements[element].split(self._comp)
-        if self._unescape is not None:
-            parts = [self._release(p) for p in parts]
-        return parts
+        return self.elements[element].split(self._ctx.component)
 
     def composite(self) -> list[list[str]]:
-        """Every element as its list of components, released: what pydifact calls the segment's elements."""
+        """Every element as its list of components: what pydifact calls the segment's elements."""
         return [self.components(i) for i in range(len(self.elements))]
 
-    def _release(self, value: str) -> str:
-        assert self._unescape is not None
-        for placeholder, char in self._unescape.items():
-            if placeholder in value:
-                value = value.replace(placeholder, char)
-        return value
-
-    def raw_text(self, chars: ServiceChars) -> str:
-        """The segment written back with the given separators (for display; releases re-applied)."""
-        out = []
-        specials = {chars.component, chars.element, chars.release, chars.terminator, chars.repetition}
-        for comps in self.composite():
-            out.append(
-                chars.component.join(
-                    "".join(chars.release + ch if ch in specials else ch for ch in comp) for comp in comps
-                )
-            )
-        return chars.element.join([self.tag, *out]) + chars.terminator
-
     def diagnostic(self, message: str, severity: str = "warning") -> Diagnostic:
-        line, column = self.source.position(self.offset)
+        line, column = self._ctx.source.position(self.offset)
         return Diagnostic(
             message=message,
             segment=self.index,
@@ -168,6 +153,30 @@ class Segment:
 
     def __repr__(self) -> str:
         return f"Segment({self.tag!r}, {self.composite()!r}, index={self.index})"
+
+
+class ReleasedSegment(Segment):
+    """A segment that held release characters: its values come back with the released characters restored."""
+
+    __slots__ = ("_unescape",)
+
+    def __init__(
+        self, tag: str, elements: list[str], index: int, offset: int, ctx: _Context, unescape: dict[str, str]
+    ) -> None:
+        super().__init__(tag, elements, index, offset, ctx)
+        self._unescape = unescape
+
+    def get(self, element: int, component: int = 0) -> str:
+        return self._release(super().get(element, component))
+
+    def components(self, element: int) -> list[str]:
+        return [self._release(p) for p in super().components(element)]
+
+    def _release(self, value: str) -> str:
+        for placeholder, char in self._unescape.items():
+            if placeholder in value:
+                value = value.replace(placeholder, char)
+        return value
 
 
 @dataclass(slots=True)
@@ -243,6 +252,13 @@ def decode(data: bytes | str) -> tuple[str, list[Diagnostic]]:
 # ------------------------------------------------------------------------------------------ service characters
 
 _START = re.compile(r"UN[ABH](?![A-Z0-9])|UNA")
+_LEADING = frozenset(" \t\r\n\\")
+_TRAILING = frozenset(" \t\r\n")
+_INTERCHANGE_STARTS = frozenset(("UNA", "UNB"))
+_SERVICE_TAGS = frozenset(("UNA", "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ"))
+_UNZ_PATTERNS: dict[ServiceChars, re.Pattern[str]] = {}
+# Tags already known to be valid: a set lookup instead of a pattern match for every segment.
+_KNOWN_TAGS: set[str] = set()
 _TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
 _LITERAL_LINE_BREAK = re.compile(r"^(?:\s|\\[rn])+")
 
@@ -356,6 +372,7 @@ class _Tokenizer:
         self.index = first_index
         self.warnings: list[Diagnostic] = []
         self.segments: list[Segment] = []
+        self.service: list[int] = []  # positions in self.segments of the service segments (UNB, UNH, UNT …)
         self._escape: dict[str, str] | None = None
         self._unescape: dict[str, str] | None = None
         self._bad_tags = 0
@@ -363,32 +380,30 @@ class _Tokenizer:
     def run(self, pos: int) -> int:
         """Tokenize from ``pos``; return the offset after the UNZ (or the end of text)."""
         text = self.source.text
-        n = len(text)
         chars = self.chars
         term, elem, comp, rel = chars.terminator, chars.element, chars.component, chars.release
+        end = self._interchange_end(pos)
         segments = self.segments
-        source = self.source
+        append = segments.append
+        ctx = _Context(self.source, comp)
+        service = self.service
+        index = self.index
+        known = _KNOWN_TAGS
+        line_term = term == "\n"
         has_release = rel in text
-        while pos < n:
-            end = text.find(term, pos)
-            if end == -1:
-                end = n
-            elif has_release:
-                while end != -1 and text[end - 1] == rel and _released(text, end, rel, pos):
-                    end = text.find(term, end + 1)
-                if end == -1:
-                    end = n
-            raw = text[pos:end]
-            start = pos
-            pos = end + len(term)
-            if not raw or raw[0] in " \t\r\n\\":
-                stripped = _LITERAL_LINE_BREAK.sub("", raw)
+        offset = pos
+        step = len(term)
+        for raw in self._pieces(pos, end):
+            start = offset
+            offset += len(raw) + step
+            if raw[:1] in _LEADING:
+                stripped = raw.lstrip()
+                if stripped[:1] == "\\":
+                    stripped = _LITERAL_LINE_BREAK.sub("", stripped)
                 start += len(raw) - len(stripped)
                 raw = stripped
-            if term != "\n" and raw.endswith(("\r", "\n", " ", "\t")):
-                raw = raw.rstrip("\r\n\t ")
-            elif raw.endswith("\r"):
-                raw = raw[:-1]
+            if raw[-1:] in _TRAILING:
+                raw = raw.rstrip("\r") if line_term else raw.rstrip()
             if not raw:
                 continue
             unescape = None
@@ -396,23 +411,64 @@ class _Tokenizer:
                 raw, unescape = self._protect(raw)
             elements = raw.split(elem)
             tag = elements[0]
-            if comp in tag:
-                tag = tag.split(comp, 1)[0]
-            if len(tag) != 3 or not _TAG.fullmatch(tag):
-                fixed = tag.strip().upper()
-                if _TAG.fullmatch(fixed):
-                    tag = fixed
-                else:
+            if tag not in known:
+                tag = _valid_tag(tag, comp)
+                if tag is None:
                     self._bad_tag(raw, start)
                     continue
             del elements[0]
-            if (tag == "UNA" or tag == "UNB") and segments:
-                return start  # a new interchange begins although this one was not closed by UNZ
-            segments.append(Segment(tag, elements, self.index, start, source, comp, unescape))
-            self.index += 1
+            if tag in _SERVICE_TAGS:
+                if tag in _INTERCHANGE_STARTS and segments:
+                    self.index = index
+                    return start  # a new interchange begins although this one was not closed by UNZ
+                service.append(len(segments))
+            if unescape is None:
+                append(Segment(tag, elements, index, start, ctx))
+            else:
+                append(ReleasedSegment(tag, elements, index, start, ctx, unescape))
+            index += 1
             if tag == "UNZ":
-                return pos
-        return n
+                self.index = index
+                return min(offset, len(text))
+        self.index = index
+        return end
+
+    def _interchange_end(self, pos: int) -> int:
+        """Offset just after the first UNZ segment from ``pos`` (or the end of the text)."""
+        chars = self.chars
+        pattern = _UNZ_PATTERNS.get(chars)
+        if pattern is None:
+            term, elem = re.escape(chars.terminator), re.escape(chars.element)
+            pattern = _UNZ_PATTERNS[chars] = re.compile(f"{term}(?:\\s|\\\\[rn])*UNZ(?:{elem}|{term})")
+        text = self.source.text
+        m = pattern.search(text, pos)
+        if m is None:
+            return len(text)
+        stop = text.find(chars.terminator, m.end() - 1 if m.group().endswith(chars.terminator) else m.end())
+        while stop != -1 and _released(text, stop, chars.release, m.end()):
+            stop = text.find(chars.terminator, stop + 1)
+        return len(text) if stop == -1 else stop + len(chars.terminator)
+
+    def _pieces(self, pos: int, end: int) -> list[str]:
+        """The text between ``pos`` and ``end`` cut at every terminator that is not released."""
+        text = self.source.text
+        term, rel = self.chars.terminator, self.chars.release
+        region = text[pos:end]
+        if rel + term not in region:
+            return region.split(term)
+        pieces = []
+        start = 0
+        search = 0
+        while True:
+            cut = region.find(term, search)
+            if cut == -1:
+                pieces.append(region[start:])
+                return pieces
+            if cut and region[cut - 1] == rel and _released(region, cut, rel, start):
+                search = cut + 1
+                continue
+            pieces.append(region[start:cut])
+            start = search = cut + len(term)
 
     def _protect(self, raw: str) -> tuple[str, dict[str, str]]:
         """Replace released characters by placeholders so that plain splitting is correct."""
@@ -446,6 +502,18 @@ class _Tokenizer:
             self.warnings.append(
                 Diagnostic(f"not a segment (no valid tag), skipped: {shown!r}", None, line, column, None)
             )
+
+
+def _valid_tag(tag: str, component: str) -> str | None:
+    """The segment tag in ``tag`` (``TAG`` or ``TAG:1:2``), upper-cased; None when it is not a tag."""
+    if component in tag:
+        tag = tag.split(component, 1)[0]
+    tag = tag.strip().upper()
+    if not _TAG.fullmatch(tag):
+        return None
+    if len(_KNOWN_TAGS) < 4096:
+        _KNOWN_TAGS.add(tag)
+    return tag
 
 
 def _released(text: str, end: int, rel: str, floor: int) -> bool:
@@ -504,7 +572,7 @@ def read(data: bytes | str) -> Edifact:
         pos = tokenizer.run(start)
         warnings.extend(tokenizer.warnings)
         segments.extend(tokenizer.segments)
-        interchange = _assemble(tokenizer.segments, chars, warnings)
+        interchange = _assemble(tokenizer.segments, tokenizer.service, chars, warnings)
         interchange.end = pos
         interchanges.append(interchange)
     tail = text[pos:]
@@ -525,37 +593,57 @@ def _shorten(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def _assemble(segments: list[Segment], chars: ServiceChars, warnings: list[Diagnostic]) -> Interchange:
-    """Group segments into UNB, messages (UNH…UNT) and UNZ, checking counts and references."""
+def _assemble(
+    segments: list[Segment], service: list[int], chars: ServiceChars, warnings: list[Diagnostic]
+) -> Interchange:
+    """Group segments into UNB, messages (UNH…UNT) and UNZ, checking counts and references.
+
+    ``service`` holds the positions of the service segments, so messages are cut out by slicing.
+    """
     interchange = Interchange(chars=chars, header=None, segments=segments)
     group: Segment | None = None
-    current: list[Segment] | None = None
-    groups = 0
-    group_messages = 0
-    stray = 0
+    opened: int | None = None  # position of the UNH of the message being read
+    free = 0  # first position not yet accounted for (outside any message)
+    groups = group_messages = stray = 0
 
-    def close(trailer: Segment | None) -> None:
-        nonlocal current, group_messages
-        assert current is not None
-        message = EdifactMessage(current, current[0], trailer, group)
-        _check_trailer(message)
+    def close(end: int, trailer: Segment | None) -> None:
+        nonlocal opened, free, group_messages
+        assert opened is not None
+        message = EdifactMessage(segments[opened:end], segments[opened], trailer, group)
+        if trailer is None:
+            message.warnings.append(message.segments[-1].diagnostic(
+                "message ends without UNT: truncated or not closed"))
+        else:
+            _check_trailer(message)
         interchange.messages.append(message)
         group_messages += 1
-        current = None
+        opened, free = None, end
 
-    for seg in segments:
+    def outside(end: int) -> None:
+        nonlocal stray, free
+        for seg in segments[free:end]:
+            stray += 1
+            if stray <= MAX_SEGMENT_COUNT_WARNINGS:
+                warnings.append(seg.diagnostic(f"{seg.tag} segment outside a message (before UNH or after UNT); "
+                                               "ignored"))
+        free = end + 1
+
+    for k in service:
+        seg = segments[k]
         tag = seg.tag
+        if tag == "UNT":
+            if opened is None:
+                outside(k)
+                warnings.append(seg.diagnostic("UNT without a UNH; ignored"))
+            else:
+                close(k + 1, seg)
+            continue
+        if opened is not None:
+            close(k, None)
+        else:
+            outside(k)
         if tag == "UNH":
-            if current is not None:
-                close(None)
-                interchange.messages[-1].warnings.append(
-                    seg.diagnostic("previous message has no UNT; it ends where this UNH begins")
-                )
-            current = [seg]
-        elif current is not None:
-            current.append(seg)
-            if tag == "UNT":
-                close(seg)
+            opened = k
         elif tag == "UNB":
             if interchange.header is None:
                 interchange.header = seg
@@ -579,15 +667,10 @@ def _assemble(segments: list[Segment], chars: ServiceChars, warnings: list[Diagn
             if header is not None and seg.get(1) and seg.get(1).strip() != header.get(4).strip():
                 warnings.append(seg.diagnostic(f"UNZ reference {seg.get(1)!r} does not match UNB "
                                                f"reference {header.get(4)!r}"))
-        else:
-            stray += 1
-            if stray <= MAX_SEGMENT_COUNT_WARNINGS:
-                warnings.append(seg.diagnostic(f"{tag} segment outside a message (before UNH or after UNT); "
-                                               f"ignored"))
-    if current is not None:
-        close(None)
-        last = interchange.messages[-1]
-        last.warnings.append(last.segments[-1].diagnostic("message ends without UNT: truncated"))
+    if opened is not None:
+        close(len(segments), None)
+    else:
+        outside(len(segments))
     if interchange.header is not None and interchange.trailer is None and interchange.messages:
         warnings.append(interchange.messages[-1].segments[-1].diagnostic("interchange ends without UNZ"))
     return interchange

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 from datetime import date, datetime, timedelta
 
@@ -163,7 +164,7 @@ def decimal(value: str, decimal_mark: str = ".") -> float | None:
         number = float(text)
     except ValueError:
         return None
-    return number if number == number and abs(number) < 1e12 else None
+    return number if math.isfinite(number) and abs(number) < 1e12 else None
 
 
 def clean(value: str | None) -> str | None:

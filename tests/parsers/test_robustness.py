@@ -1,0 +1,119 @@
+"""Hostile and broken input: every mutation of a real message gives records or a clean error, never a crash."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gtas.parsers import edifact, parse
+from gtas.parsers.records import ParsedFile, ParseError
+from tests.conftest import ROOT, corpus_dir
+
+FUZZ = settings(
+    max_examples=150,
+    deadline=timedelta(seconds=5),  # a hang or a quadratic blow-up fails the test
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _sources() -> list[bytes]:
+    """Real messages to mutate: the corpus when present, and the project's own sample messages."""
+    paths: list[Path] = sorted((ROOT / "sample_messages").glob("*.*"))
+    corpus = corpus_dir()
+    if corpus is not None:
+        paths += sorted(p for folder in ("paxlst", "pnrgov", "pnrgov-xml") for p in (corpus / folder).iterdir())
+    sources = [p.read_bytes() for p in paths if p.suffix != ".md" and p.stat().st_size < 300_000]
+    # Built in, so that the tests mutate something even without corpus and samples.
+    sources.append(
+        b"UNA:+.? 'UNB+UNOA:4+A+B+250101:1200+R'UNH+1+PAXLST:D:05B:UN:IATA+K+01:F'BGM+745'"
+        b"TDT+20+LH400'LOC+125+FRA'DTM+189:2501011000:201'LOC+87+JFK'DTM+232:2501011300:201'"
+        b"NAD+FL+++DOE:JANE'ATT+2++F'DTM+329:800101'DOC+P+X123'DTM+36:300101'UNT+13+1'UNZ+1+R'"
+    )
+    return sources
+
+
+SOURCES = _sources()
+SEPARATORS = b"+:'?*\n\r ()-<>/&\"="
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    """A real message with one to four random mutations applied."""
+    data = bytearray(draw(st.sampled_from(SOURCES)))
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["truncate", "delete", "duplicate", "separator", "flip", "insert"]))
+        if not data:
+            break
+        at = draw(st.integers(0, len(data) - 1))
+        if kind == "truncate":
+            del data[at:]
+        elif kind == "delete":
+            end = data.find(b"'", at)
+            del data[at : (end + 1 if end != -1 else len(data))]
+        elif kind == "duplicate":
+            end = data.find(b"'", at)
+            data[at:at] = data[at : (end + 1 if end != -1 else len(data))]
+        elif kind == "separator":
+            old, new = draw(st.sampled_from(SEPARATORS)), draw(st.sampled_from(SEPARATORS))
+            data = bytearray(bytes(data).replace(bytes([old]), bytes([new])))
+        elif kind == "flip":
+            data[at] = draw(st.integers(0, 255))
+        else:
+            data[at:at] = draw(st.binary(min_size=1, max_size=40))
+    return bytes(data)
+
+
+def assert_clean(result: ParsedFile) -> None:
+    assert isinstance(result, ParsedFile)
+    assert result.messages or result.errors, "neither records nor an error"
+    for diagnostic in [*result.errors, *result.warnings, *(w for m in result.messages for w in m.warnings)]:
+        assert diagnostic.message
+
+
+@FUZZ
+@given(mutated())
+def test_mutated_real_messages_give_records_or_a_clean_error(data: bytes) -> None:
+    assert_clean(parse(data))
+
+
+@FUZZ
+@given(st.binary(max_size=4000))
+def test_random_bytes_give_a_clean_error(data: bytes) -> None:
+    assert_clean(parse(data))
+
+
+EDIFACT_ALPHABET = "UNABGHTZSRCIFDOLMP+:'?*\\\n\r\t ()-.0123456789\u2019\u00e9"
+
+
+@FUZZ
+@given(st.text(alphabet=EDIFACT_ALPHABET, max_size=600))
+def test_tokenizer_on_edifact_like_noise(text: str) -> None:
+    try:
+        document = edifact.read(text)
+    except ParseError as exc:
+        assert exc.diagnostic.severity == "error"
+        return
+    for segment in document.segments:
+        assert len(segment.tag) == 3
+        segment.composite()
+        assert segment.line >= 1 and segment.column >= 1
+    assert_clean(parse(text))
+
+
+@FUZZ
+@given(st.sampled_from(SOURCES), st.sampled_from(["utf-16", "cp1252", "latin-1", "utf-8-sig"]))
+def test_wrongly_encoded_messages_still_read(data: bytes, encoding: str) -> None:
+    text = data.decode("utf-8", errors="replace")
+    assert_clean(parse(text.encode(encoding, errors="replace")))
+
+
+def test_oversized_message_is_read_in_bounded_time() -> None:
+    """A 7 MB list of 100,000 persons parses (linear time): nothing quadratic on the way."""
+    person = b"NAD+FL+++DOE:JANE'ATT+2++F'DTM+329:800101'DOC+P+X123'DTM+36:300101'"
+    data = (b"UNB+UNOA:4+A+B+250101:1200+R'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'TDT+20+LH400'"
+            b"LOC+125+FRA'LOC+87+JFK'" + person * 100_000 + b"UNT+9+1'UNZ+1+R'")
+    result = parse(data)
+    assert len(result.messages[0].travellers) == 100_000
