@@ -412,10 +412,11 @@ class _Tokenizer:
             elements = raw.split(elem)
             tag = elements[0]
             if tag not in known:
-                tag = _valid_tag(tag, comp)
-                if tag is None:
+                valid = _valid_tag(tag, comp)
+                if valid is None:
                     self._bad_tag(raw, start)
                     continue
+                tag = valid
             del elements[0]
             if tag in _SERVICE_TAGS:
                 if tag in _INTERCHANGE_STARTS and segments:

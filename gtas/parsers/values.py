@@ -202,3 +202,25 @@ def plausible_birth(day: date | None, reference: date | None) -> bool:
         return False
     ref = reference or date.today()
     return ref - timedelta(days=130 * 366) <= day <= ref + timedelta(days=1)
+
+
+def seat(value: str) -> str | None:
+    """Seat number with the row's leading zeros stripped: ``024B`` → ``24B``, ``074E`` → ``74E``."""
+    text = value.replace(" ", "").upper()
+    row = len(text) - len(text.lstrip("0123456789"))
+    if not row:
+        return text or None
+    return (text[:row].lstrip("0") or "0") + text[row:]
+
+
+def bag_tags(first: str, count: int) -> list[str]:
+    """Expand a first bag tag and a count of consecutive tags (``DY463013``, 2 → ``DY463013``, ``DY463014``).
+
+    The trailing digits are counted up with their width kept; a tag without trailing digits stands alone.
+    """
+    head = first.rstrip("0123456789")
+    digits = first[len(head):]
+    if not digits or count <= 1:
+        return [first]
+    start, width = int(digits), len(digits)
+    return [f"{head}{start + i:0{width}d}" for i in range(count)]
