@@ -4,7 +4,8 @@
     python3 dev.py start    install what is needed, then start GTAS on the embedded default
     python3 dev.py test     install what is needed, then run the whole test suite (lint, types, tests)
 
-Both create ./.venv on first use and reinstall only when pyproject.toml changes.
+Both create ./.venv on first use and reinstall only when the project files or the parser sources change (the
+parsers are compiled with mypyc where a C compiler is available; see setup.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ def run(*args: str | Path, check: bool = True) -> int:
     return subprocess.run([str(a) for a in args], cwd=ROOT, check=check).returncode
 
 
+def _build_inputs_digest() -> str:
+    """What the installation depends on: the project files and the parser sources that setup.py compiles."""
+    digest = hashlib.sha256()
+    for path in [ROOT / "pyproject.toml", ROOT / "setup.py", *sorted((ROOT / "gtas" / "parsers").glob("*.py"))]:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def ensure_environment() -> None:
     """Create the virtual environment and install the project with its test tools when needed."""
     if sys.version_info < (3, 11):
@@ -35,7 +44,7 @@ def ensure_environment() -> None:
     if not PYTHON.exists():
         print(f"creating virtual environment in {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = _build_inputs_digest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")

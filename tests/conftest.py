@@ -10,6 +10,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to test compiled parsers that are older than their sources (they would shadow the edits)."""
+    stale = [
+        str(so.relative_to(ROOT))
+        for so in (ROOT / "gtas").rglob("*.so")
+        if (source := so.with_name(so.name.split(".")[0] + ".py")).exists()
+        and source.stat().st_mtime > so.stat().st_mtime
+    ]
+    if stale:
+        raise pytest.UsageError(f"compiled modules older than their sources: {', '.join(stale)}; "
+                                "rebuild with `python3 dev.py test` (or `pip install -e .`)")
+
+
 def corpus_dir() -> Path | None:
     """The corpus folder, or None when this machine does not have it."""
     path = Path(os.environ.get("GTAS_CORPUS", ROOT.parent / "shared" / "corpus"))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from gtas.generator import Traffic, paxlst_writer, pnrgov_writer
 from gtas.generator.edifact_out import SegmentWriter
 from gtas.parsers import edifact
 from gtas.parsers.edifact import ServiceChars
-from gtas.parsers.records import Traveller
 
 
 def _clean(text: str) -> edifact.Edifact:
@@ -84,7 +85,7 @@ def test_other_service_characters(chars: ServiceChars, traffic: Traffic) -> None
 
 def test_writers_leave_the_records_alone(traffic: Traffic) -> None:
     flight = traffic.flights[1]
-    before = [Traveller(**{k: getattr(t, k) for k in Traveller.__slots__}) for t in flight.passenger_list.travellers]
+    before = copy.deepcopy(flight.passenger_list.travellers)
     paxlst_writer.write(flight.passenger_list, max_travellers_per_part=10)
     pnrgov_writer.write(flight.pnr)
     assert before == flight.passenger_list.travellers
