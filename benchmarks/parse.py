@@ -16,15 +16,11 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pydifact.parser import Parser
 
-from pydifact.parser import Parser  # noqa: E402
-
-from gtas.generator import flight_with  # noqa: E402
-from gtas.generator import paxlst_writer, pnrgov_writer  # noqa: E402
-from gtas.parsers import edifact, parse  # noqa: E402
+from gtas.generator import flight_with, paxlst_writer, pnrgov_writer
+from gtas.parsers import edifact, parse
 
 PASSENGERS = 400
 PNRS = 150

@@ -99,7 +99,8 @@ def test_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
     junk = tmp_path / "junk.bin"
     junk.write_bytes(os.urandom(5000))
     env = {**os.environ, "GTAS_HOME": str(tmp_path / "instance")}
-    result = subprocess.run([gtas, "parse", str(junk)], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run([gtas, "parse", str(junk)], capture_output=True, text=True, env=env, timeout=60,
+                            check=False)
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "error" in result.stdout
@@ -113,5 +114,5 @@ def test_shared_corpus_checker_passes(corpus: Path, tmp_path: Path) -> None:
     gtas = shutil.which("gtas", path=str(Path(sys.executable).parent))
     env = {**os.environ, "GTAS_HOME": str(tmp_path / "instance")}
     result = subprocess.run([sys.executable, str(tool), str(gtas)], capture_output=True, text=True, env=env,
-                            cwd=ROOT, timeout=600)
+                            cwd=ROOT, timeout=600, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
