@@ -43,31 +43,36 @@ def _api_documents(person: Person) -> list[Document]:
     return documents
 
 
-def passenger(b: Boarded, leg: FlightLeg, home: str) -> Traveller:
-    """One NAD+FL group of a passenger list."""
-    p = b.person
+def _listed(person: Person, leg: FlightLeg, role: Role, home: str, documents: list[Document]) -> Traveller:
+    """The fields every person group of an API list carries."""
     inbound = AIRPORTS[leg.destination or ""].country == home
     return Traveller(
-        surname=p.surname,
-        given_names=p.given_names,
-        role=Role.PASSENGER,
-        date_of_birth=p.date_of_birth,
-        gender=p.gender,
-        nationality=p.nationality,
-        residence_country=p.residence,
+        surname=person.surname,
+        given_names=person.given_names,
+        role=role,
+        date_of_birth=person.date_of_birth,
+        gender=person.gender,
+        nationality=person.nationality,
+        residence_country=person.residence,
         embarkation=leg.origin,
         debarkation=leg.destination,
         clearance=leg.destination if inbound else None,
-        documents=_api_documents(p),
-        bag_count=len(b.bag_tags) or None,
-        bag_weight_kg=float(b.bag_weight) if b.bag_tags else None,
-        bag_tags=list(b.bag_tags),
-        seat=b.seat,
-        record_locator=b.locator,
-        reference=b.unique_reference,
-        verified=True,
-        address=b.destination_address,
+        documents=documents,
     )
+
+
+def passenger(b: Boarded, leg: FlightLeg, home: str) -> Traveller:
+    """One NAD+FL group of a passenger list."""
+    traveller = _listed(b.person, leg, Role.PASSENGER, home, _api_documents(b.person))
+    traveller.bag_count = len(b.bag_tags) or None
+    traveller.bag_weight_kg = float(b.bag_weight) if b.bag_tags else None
+    traveller.bag_tags = list(b.bag_tags)
+    traveller.seat = b.seat
+    traveller.record_locator = b.locator
+    traveller.reference = b.unique_reference
+    traveller.verified = True
+    traveller.address = b.destination_address
+    return traveller
 
 
 def crew(rng: random.Random, leg: FlightLeg, home: str) -> list[Traveller]:
@@ -79,7 +84,6 @@ def crew(rng: random.Random, leg: FlightLeg, home: str) -> list[Traveller]:
     local_culture = COUNTRIES[country].culture if country in COUNTRIES else "anglo"
     travel = leg.departure.date() if leg.departure else datetime(2026, 1, 1).date()
     destination_country = AIRPORTS[leg.destination or ""].country
-    inbound = destination_country == home
     members = []
     for _ in range(rng.randint(low, high)):
         if rng.random() < 0.8:
@@ -90,21 +94,10 @@ def crew(rng: random.Random, leg: FlightLeg, home: str) -> list[Traveller]:
         age = person.age_on(travel)
         if age > 63 or age < 21:
             person.date_of_birth = travel - timedelta(days=rng.randint(22 * 365, 60 * 365))
-        members.append(Traveller(
-            surname=person.surname,
-            given_names=person.given_names,
-            role=Role.CREW,
-            date_of_birth=person.date_of_birth,
-            gender=person.gender,
-            nationality=person.nationality,
-            residence_country=person.residence,
-            embarkation=leg.origin,
-            debarkation=leg.destination,
-            clearance=leg.destination if inbound else None,
-            documents=[Document(type="P", number=person.passport.number,
-                                issuing_country=person.passport.issuing_country,
-                                expiry=person.passport.expiry, source="DOC")],
-        ))
+        passport = person.passport
+        documents = [Document(type="P", number=passport.number, issuing_country=passport.issuing_country,
+                              expiry=passport.expiry, source="DOC")]
+        members.append(_listed(person, leg, Role.CREW, home, documents))
     return members
 
 
