@@ -28,7 +28,8 @@ def cli() -> None:
 def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
     """Parse PAXLST / PNRGOV messages (EDIFACT or XML) and show what they say.
 
-    Exit status 0 when every file was read (warnings allowed), 1 when a file could not be read at all.
+    Folders are read file by file (hidden and Markdown files left out). Exit status 0 when every file was read
+    (warnings allowed), 1 when a file could not be read at all.
 
     Example: gtas parse sample_messages/*.edi --json
     """
@@ -68,11 +69,12 @@ def generate_command(kind: str, flights: int, seed: int, start: datetime | None,
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given; folders replaced by the files inside them (sorted)."""
+    """Files as given; folders replaced by the files inside them (sorted), leaving out hidden and Markdown files."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")))
+            out.extend(sorted(p for p in path.iterdir()
+                              if p.is_file() and not p.name.startswith(".") and p.suffix != ".md"))
         else:
             out.append(path)
     return out
@@ -146,7 +148,7 @@ def _message_line(message: Message) -> str:
     ) or "no flight"
     part = f"part {message.part.sequence}{' (final)' if message.part.final else ''}"
     if message.type == "PAXLST":
-        what = f"{message.list_type or 'list'} of {len(message.travellers)} travellers"
+        what = f"{message.list_type or 'API'} list, {len(message.travellers)} travellers"
     else:
         people = sum(len(p.travellers) for p in message.pnrs)
         what = f"{len(message.pnrs)} PNRs, {people} travellers"

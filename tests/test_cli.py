@@ -74,6 +74,7 @@ def test_unreadable_file_exits_1_with_a_reason(runner: CliRunner, tmp_path: Path
 def test_folders_are_expanded(runner: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "a.edi").write_text(PAXLST)
     (tmp_path / "b.edi").write_text(PAXLST.replace("O?'BRIEN", "MURPHY"))
+    (tmp_path / "README.md").write_text("# what these files are")
     result = runner.invoke(cli, ["parse", "--json", str(tmp_path)])
     assert result.exit_code == 0
     surnames = [m["travellers"][0]["surname"] for f in json.loads(result.output)["files"] for m in f["messages"]]

@@ -407,9 +407,10 @@ class _Tokenizer:
             if not raw:
                 continue
             unescape = None
+            protected = raw
             if has_release and rel in raw:
-                raw, unescape = self._protect(raw)
-            elements = raw.split(elem)
+                protected, unescape = self._protect(raw)
+            elements = protected.split(elem)
             tag = elements[0]
             if tag not in known:
                 valid = _valid_tag(tag, comp)

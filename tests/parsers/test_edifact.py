@@ -185,6 +185,12 @@ def test_junk_between_segments_is_reported_and_skipped() -> None:
     assert any("garbage" in w.message for w in doc.warnings)
 
 
+def test_skipped_junk_is_quoted_as_sent() -> None:
+    doc = edifact.read("UNH+1+PAXLST'%%?+junk'UNT+2+1'")
+    (warning,) = [w for w in doc.warnings if "not a segment" in w.message]
+    assert "%%?+junk" in warning.message
+
+
 @pytest.mark.parametrize("text", ["", "hello world", "\x00\x01\x02", "UNA", "UNA:+.? '"])
 def test_no_edifact_is_a_clean_error(text: str) -> None:
     with pytest.raises(ParseError) as info:
