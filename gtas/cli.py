@@ -68,6 +68,46 @@ def generate_command(kind: str, flights: int, seed: int, start: datetime | None,
     click.echo(f"wrote {count} {kind.upper()} files for {flights} flights to {out}")
 
 
+@cli.command("init")
+def init_command() -> None:
+    """Create or migrate the database at GTAS_DATABASE_URL and load the reference data; safe to run again.
+
+    Example: GTAS_DATABASE_URL=postgresql://gtas@db.example/gtas gtas init
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from gtas import db, reference
+
+    config.home().mkdir(parents=True, exist_ok=True)
+    url = db.normalise_url(config.database_url())
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    click.echo(f"database: {url.render_as_string(hide_password=True)}")
+    engine = db.make_engine(url)
+    try:
+        before = db.current_revision(engine)
+        db.upgrade(engine)
+        after = db.current_revision(engine)
+        with db.make_sessionmaker(engine).begin() as session:
+            counts = reference.load_reference_data(session)
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"database error: {exc}") from exc
+    finally:
+        engine.dispose()
+    if before is None:
+        click.echo(f"schema: created at revision {after}")
+    elif before != after:
+        click.echo(f"schema: migrated from revision {before} to {after}")
+    else:
+        click.echo(f"schema: up to date (revision {after})")
+    if counts.unchanged:
+        click.echo("reference data: up to date")
+    else:
+        for name in counts.added:
+            click.echo(f"reference data: {name}: {counts.added[name]} added, {counts.changed[name]} updated")
+    click.echo("nothing to do: already initialised" if before == after and counts.unchanged else "done")
+
+
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
     """Files as given; folders replaced by the files inside them (sorted), leaving out hidden and Markdown files."""
     out: list[Path] = []

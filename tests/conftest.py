@@ -1,11 +1,16 @@
-"""Shared fixtures: the real-world corpus beside the project (../shared/corpus, or $GTAS_CORPUS)."""
+"""Shared fixtures: the real-world corpus beside the project (../shared/corpus, or $GTAS_CORPUS), and databases."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,3 +52,83 @@ def corpus_files(*folders: str) -> list[str]:
         f"{folder}/{p.name}" for folder in folders for p in (path / folder).iterdir()
         if p.is_file() and not p.name.endswith(".expected.xml")
     )
+
+
+# --- Databases: every model test runs on SQLite and, when GTAS_TEST_DATABASE_URL is set, on PostgreSQL. ---
+
+def _postgresql_admin_url() -> str:
+    """The PostgreSQL server for tests (GTAS_TEST_DATABASE_URL); the test is skipped cleanly when unset."""
+    url = os.environ.get("GTAS_TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("PostgreSQL tests need GTAS_TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/test")
+    return url
+
+
+@contextmanager
+def _postgresql_schema(label: str) -> Iterator[str]:
+    """A fresh schema of our own on the test server (one per xdist worker and purpose), dropped afterwards."""
+    from sqlalchemy import text
+
+    from gtas.db import make_engine, normalise_url
+
+    admin_url = _postgresql_admin_url()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    schema = f"gtas_test_{worker}_{os.getpid()}_{label}"
+    admin = make_engine(admin_url, poolclass=NullPool)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield normalise_url(admin_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database per backend for this test session: a temporary SQLite file, or a PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'gtas.db'}"
+    else:
+        with _postgresql_schema("session") as url:
+            yield url
+
+
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A further empty database on the same backend as ``database_url``, for tests that build their own schema."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+    else:
+        with _postgresql_schema(f"t{abs(hash(request.node.nodeid)) % 10**8}") as url:
+            yield url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """The engine of the session's database, its schema built by the Alembic migrations (which tests them too)."""
+    from gtas.db import make_engine, upgrade
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside an outer transaction that is rolled back after the test (commits included)."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        yield connection
+        outer.rollback()
+
+
+@pytest.fixture
+def session(connection: Connection) -> Iterator[Session]:
+    """An ORM session joined to the test's outer transaction: its commits become savepoints (STYLE.md §14)."""
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        yield session

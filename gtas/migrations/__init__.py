@@ -1,0 +1,1 @@
+"""Alembic migrations of the GTAS schema; run them with ``gtas init`` (or gtas.db.upgrade)."""

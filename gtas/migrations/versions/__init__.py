@@ -1,0 +1,1 @@
+"""Schema revisions, oldest first; each reviewed by hand after autogeneration."""

@@ -1,0 +1,1 @@
+"""Tests of the database layer, data model, migrations and reference data."""

@@ -1,0 +1,81 @@
+"""Engines, sessions and migrations on both backends."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy.orm import Session
+
+from gtas import db
+from gtas.model import Base, Country
+
+
+def test_migrations_have_a_single_head() -> None:
+    heads = ScriptDirectory.from_config(db.alembic_config()).get_heads()
+    assert heads == [db.head_revision()]
+
+
+def test_migrated_schema_matches_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_upgrade_is_repeatable_and_downgrade_removes_everything(empty_database_url: str) -> None:
+    engine = db.make_engine(empty_database_url)
+    try:
+        assert db.current_revision(engine) is None
+        db.upgrade(engine)
+        db.upgrade(engine)
+        assert db.current_revision(engine) == db.head_revision()
+        assert set(inspect(engine).get_table_names()) == {*Base.metadata.tables, "alembic_version"}
+        config = db.alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            from alembic import command
+
+            command.downgrade(config, "base")
+        assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_postgresql_urls_use_psycopg_3() -> None:
+    assert db.normalise_url("postgresql://u@h/d").drivername == "postgresql+psycopg"
+    assert db.normalise_url("postgres://u@h/d").drivername == "postgresql+psycopg"
+    assert db.normalise_url("sqlite:///x.db").drivername == "sqlite"
+
+
+def test_sqlite_connections_are_configured(tmp_path: object) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path}/pragmas.db")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == db.SQLITE_BUSY_TIMEOUT_MS
+    finally:
+        engine.dispose()
+
+
+def test_a_rolled_back_savepoint_keeps_the_outer_transaction(session: Session) -> None:
+    session.add(Country(alpha3="ZZA", alpha2=None, name="Outer"))
+    session.flush()
+    savepoint = session.begin_nested()
+    session.add(Country(alpha3="ZZB", alpha2=None, name="Inner"))
+    session.flush()
+    savepoint.rollback()
+    codes = session.scalars(select(Country.alpha3).where(Country.alpha3.in_(["ZZA", "ZZB"]))).all()
+    assert codes == ["ZZA"]
+
+
+def test_committed_rows_do_not_leak_between_tests(session: Session) -> None:
+    session.add(Country(alpha3="ZZC", alpha2=None, name="Committed"))
+    session.commit()
+    assert session.scalar(select(Country.name).where(Country.alpha3 == "ZZC")) == "Committed"
+
+
+def test_the_commit_of_the_previous_test_was_rolled_back(session: Session) -> None:
+    assert session.scalar(select(Country.name).where(Country.alpha3 == "ZZC")) is None
+    assert session.connection().execute(text("SELECT 1")).scalar() == 1
