@@ -16,7 +16,22 @@ from decimal import Decimal, InvalidOperation
 from gtas.parsers import Envelope, edifact, register, values
 from gtas.parsers import pnrgov_ssr as text
 from gtas.parsers.edifact import Segment
-from gtas.parsers.pnrgov_ssr import Pending, PnrState, Zone, finish_pnr, name_score, norm_ref
+from gtas.parsers.pnrgov_ssr import (
+    BOOKING,
+    CHECKIN,
+    HISTORY,
+    INFANT,
+    LEG,
+    LEG_ZONES,
+    NONAIR,
+    PASSENGER,
+    TRAVELLER,
+    Pending,
+    PnrState,
+    finish_pnr,
+    name_score,
+    norm_ref,
+)
 from gtas.parsers.records import (
     Address,
     Agency,
@@ -31,7 +46,6 @@ from gtas.parsers.records import (
     Payment,
     Phone,
     Pnr,
-    Role,
     Seat,
     Ssr,
     Ticket,
@@ -70,6 +84,23 @@ def _parts(seg: Segment, element: int, size: int) -> list[str]:
     return comps + [""] * (size - len(comps)) if len(comps) < size else comps
 
 
+def _triple(seg: Segment, element: int) -> tuple[str, str, str]:
+    """The first three components of an element, stripped (empty strings where absent)."""
+    comps = seg.components(element)
+    count = len(comps)
+    return (comps[0].strip() if count else "", comps[1].strip() if count > 1 else "",
+            comps[2].strip() if count > 2 else "")
+
+
+def _targets(seg: Segment) -> list[tuple[str, str | None]]:
+    """The ``value::reference`` elements after the first, as (value, traveller reference): ``+15A::1+15B::2``."""
+    targets: list[tuple[str, str | None]] = []
+    for i in range(1, len(seg)):
+        comps = seg.components(i)
+        targets.append((comps[0].strip(), norm_ref(comps[2]) if len(comps) > 2 else None))
+    return targets
+
+
 def _free_text(seg: Segment, first: int) -> list[str]:
     """The free-text elements from ``first`` on, unreleased colons put back."""
     return [":".join(seg.components(i)) for i in range(first, len(seg))]
@@ -94,6 +125,8 @@ class _Reader:
         self.eqn: Segment | None = None
         self.moments: dict[tuple[str, str, bool, bool], datetime | None] = {}
         self.designators: dict[tuple[str, str | None], tuple[str | None, str | None, str | None]] = {}
+        self.days: dict[tuple[str, bool, bool], date | None] = {}
+        self.cards: dict[str, tuple[str | None, str | None]] = {}
         self.handlers: dict[str, Callable[[Segment], None]] = {
             "MSG": self.msg, "ORG": self.org, "TVL": self.tvl, "EQN": self.eqn_segment, "RCI": self.rci,
             "SSR": self.ssr, "DAT": self.dat, "IFT": self.ift, "ADD": self.add, "EBD": self.ebd, "TIF": self.tif,
@@ -107,6 +140,7 @@ class _Reader:
     def read(self) -> Message:
         """Walk the body once, then settle the last PNR and the message-level checks."""
         self.header()
+        handlers = self.handlers
         for seg in self.raw.body:
             tag = seg.tag
             if tag == "SRC":
@@ -114,12 +148,12 @@ class _Reader:
                 continue
             state = self.state
             if state is not None:
-                if state.zone is Zone.HISTORY and tag not in ("ABI", "LTS"):
+                if state.zone is HISTORY and tag not in ("ABI", "LTS"):
                     self.history_part(seg)
                     continue
                 if tag not in ("IFT", "ADD", "FOP"):
                     state.after_payment = False
-            handler = self.handlers.get(tag)
+            handler = handlers.get(tag)
             if handler is None:
                 self.unexpected_segment(seg, f"{tag} is not a PNRGOV segment; ignored")
             elif state is None and tag not in HEADER_TAGS:
@@ -182,13 +216,21 @@ class _Reader:
         key = (day, clock, past, self.prime is not None)
         if key in self.moments:
             return self.moments[key]
-        found = values.ddmmyy(day, self.reference_day, past=past)
+        found = self.day(day, past=past)
         moment = None
         if found is not None:
             h, m, s = _clock(clock) or (0, 0, 0)
             moment = datetime(found.year, found.month, found.day, h, m, s)
         self.moments[key] = moment
         return moment
+
+    def day(self, value: str, *, past: bool = False) -> date | None:
+        """``DDMMYY`` as a date (memoised like :meth:`when`)."""
+        key = (value, past, self.prime is not None)
+        if key in self.days:
+            return self.days[key]
+        found = self.days[key] = values.ddmmyy(value, self.reference_day, past=past)
+        return found
 
     # ------------------------------------------------------------------------------------------------- PNR groups
 
@@ -222,7 +264,7 @@ class _Reader:
     def msg(self, seg: Segment) -> None:
         """MSG: message function in the header; inside a PNR it announces non-air segments (hotel, car)."""
         if self.state is not None:
-            self.state.zone = Zone.NONAIR
+            self.state.zone = NONAIR
 
     def org(self, seg: Segment) -> None:
         """ORG: the sender (header) or the booking agency (PNR); check-in ORGs name the DCS agent."""
@@ -236,7 +278,7 @@ class _Reader:
         state = self.state
         if state is None:
             self.out.originator = agency
-        elif state.zone in (Zone.BOOKING, Zone.TRAVELLER) and state.pnr.agency is None:
+        elif state.zone in (BOOKING, TRAVELLER) and state.pnr.agency is None:
             state.pnr.agency = agency
 
     def eqn_segment(self, seg: Segment) -> None:
@@ -245,7 +287,7 @@ class _Reader:
             self.eqn = seg
             self.out.declared_pnrs = values.integer(seg.get(0, 0))
         else:
-            self.state.zone = Zone.NONAIR
+            self.state.zone = NONAIR
 
     # ----------------------------------------------------------------------------------------------- flights
 
@@ -263,7 +305,7 @@ class _Reader:
             else:
                 self.warn(seg, "second header TVL ignored; the first names the pushed flight")
             return
-        if state.zone is Zone.NONAIR:
+        if state.zone is NONAIR:
             state.pnr.remarks.append("non-air segment: " + _display(seg))
             return
         if bare:
@@ -276,7 +318,7 @@ class _Reader:
         self.close_leg(state)
         leg = self.flight(seg)
         state.pnr.itinerary.append(leg)
-        state.leg, state.zone, state.checkin, state.leg_seats = leg, Zone.LEG, None, []
+        state.leg, state.zone, state.checkin, state.leg_seats = leg, LEG, None, []
 
     def flight(self, seg: Segment) -> FlightLeg:
         """A TVL as a flight leg: dates DDMMYY:HHMM, places, marketing:operating carrier, number:class."""
@@ -318,8 +360,8 @@ class _Reader:
 
     def leg_times(self, seg: Segment) -> tuple[datetime | None, datetime | None]:
         """``DDMMYY:HHMM:DDMMYY:HHMM``, also ``DDMMYY:HHMM:HHMM`` (arrival time only) and ``DDMMYY:HHMM``."""
-        parts = [*seg.components(0), "", "", "", ""]
-        day, clock, third, fourth = (p.strip() for p in parts[:4])
+        parts = _parts(seg, 0, 4)
+        day, clock, third, fourth = parts[0].strip(), parts[1].strip(), parts[2].strip(), parts[3].strip()
         if not day:
             return None, None
         departure = self.when(day, clock)
@@ -429,11 +471,11 @@ class _Reader:
     def dat(self, seg: Segment) -> None:
         """DAT: 700 last change, 710 ticket issue; in an itinerary leg it opens the check-in data."""
         state = self.need_state(seg)
-        if state.zone in (Zone.LEG, Zone.CHECKIN):
-            state.zone, state.checkin = Zone.CHECKIN, None
+        if state.zone in LEG_ZONES:
+            state.zone, state.checkin = CHECKIN, None
             return
         for i in range(len(seg)):
-            qualifier, day, clock = (c.strip() for c in _parts(seg, i, 3)[:3])
+            qualifier, day, clock = _triple(seg, i)
             if not day:
                 continue
             moment = self.when(day, clock)
@@ -442,14 +484,14 @@ class _Reader:
             elif qualifier == "700":
                 state.pnr.last_modified = moment
             elif qualifier == "710":
-                if state.zone is Zone.TRAVELLER and state.ticket is not None:
+                if state.zone is TRAVELLER and state.ticket is not None:
                     state.ticket.issue_date = moment.date()
                 state.pnr.ticketed = state.pnr.ticketed or moment.date()
 
     def ift(self, seg: Segment) -> None:
         """IFT: contact text (CTCE/CTCM/…), payer details after FOP (4:43), everything else a remark."""
         state = self.need_state(seg)
-        lines = [line for line in _free_text(seg, 1)]
+        lines = _free_text(seg, 1)
         if not any(line.strip() for line in lines):
             return
         if seg.get(0, 1) == "43":
@@ -527,21 +569,21 @@ class _Reader:
         surname = values.clean(seg.get(0, 0))
         given, title = text.split_title(person[0])
         ref = norm_ref(person[2])
-        if state.zone in (Zone.LEG, Zone.CHECKIN, Zone.NONAIR):
+        if state.zone in (LEG, CHECKIN, NONAIR):
             self.checkin_traveller(state, seg, surname, given, ref)
             return
         passenger_type = person[1].strip() or None
-        role = Role.INFANT if (passenger_type or "").upper() in INFANT_TYPES else Role.PASSENGER
+        role = INFANT if (passenger_type or "").upper() in INFANT_TYPES else PASSENGER
         traveller = state.by_ref.get(ref) if ref else None
         if traveller is None or traveller.role is not role or not name_score(traveller, surname, given):
             traveller = Traveller(surname=surname, given_names=given, title=title, role=role, reference=ref,
                                   passenger_type=passenger_type, with_infant=person[3].strip() == "1")
-            if role is Role.INFANT:
+            if role is INFANT:
                 traveller.accompanying_ref = state.adult_for_infant()
             state.add_traveller(traveller, seg)
         else:
             self.warn(seg, f"traveller {surname}/{given} (ref {ref}) appears twice; read as one")
-        state.zone, state.traveller, state.ticket, state.payment = Zone.TRAVELLER, traveller, None, None
+        state.zone, state.traveller, state.ticket, state.payment = TRAVELLER, traveller, None, None
 
     def checkin_traveller(self, state: PnrState, seg: Segment, surname: str | None, given: str | None,
                           ref: str | None) -> None:
@@ -554,7 +596,7 @@ class _Reader:
         if checkin is None or checkin.tif_seen:
             checkin = state.open_checkin(found)
         checkin.traveller, checkin.tif_seen = found, True
-        state.zone = Zone.CHECKIN
+        state.zone = CHECKIN
 
     def fti(self, seg: Segment) -> None:
         """FTI: frequent flyer numbers of the current traveller."""
@@ -606,7 +648,7 @@ class _Reader:
         """MON: B base fare, T total fare (amount:currency)."""
         ticket = self.current_ticket(self.need_state(seg))
         for i in range(len(seg)):
-            qualifier, amount, currency = (seg.get(i, c).strip() for c in range(3))
+            qualifier, amount, currency = _triple(seg, i)
             if qualifier == "B":
                 ticket.base_fare = amount or None
             elif qualifier == "T":
@@ -619,8 +661,7 @@ class _Reader:
         ticket = self.current_ticket(self.need_state(seg))
         day = seg.get(2, 0).strip()
         if day and ticket.issue_date is None:
-            issued = values.ddmmyy(day, self.reference_day)
-            ticket.issue_date = issued
+            ticket.issue_date = self.day(day)
         ticket.issuing_carrier = values.clean(seg.get(3, 0))
         ticket.place_of_issue = values.clean(seg.get(5, 0))
 
@@ -628,8 +669,9 @@ class _Reader:
         """TXD: taxes; the ticket keeps their total."""
         ticket = self.current_ticket(self.need_state(seg))
         total = Decimal(0)
+        mark = self.envelope.decimal_mark
         for i in range(1, len(seg)):
-            amount = seg.get(i, 0).strip().replace(self.envelope.decimal_mark, ".")
+            amount = seg.get(i, 0).strip().replace(mark, ".")
             if not amount:
                 continue
             try:
@@ -643,18 +685,25 @@ class _Reader:
         state = self.need_state(seg)
         owner = state.traveller_in_context()
         for i in range(len(seg)):
-            comps = [c.strip() for c in [*seg.components(i), "", "", "", "", "", ""]]
+            comps = [c.strip() for c in _parts(seg, i, 6)]
             if not comps[0]:
                 continue
             payment = Payment(type=comps[0].upper(), amount=comps[2] or None, card_type=comps[3] or None,
                               card_expiry=comps[5] or None, traveller_ref=owner.reference if owner else None,
                               currency=state.ticket.currency if state.ticket is not None else None)
             if comps[4]:
-                payment.card_last4, payment.card_hash = values.mask_card(comps[4], self.envelope.card_key)
+                payment.card_last4, payment.card_hash = self.mask_card(comps[4])
                 if not comps[4].replace(" ", "").replace("-", "").isdigit():
                     payment.card_hash = None  # a masked number: a hash of its visible digits links nothing
             state.pnr.payments.append(payment)
             state.payment, state.after_payment = payment, True
+
+    def mask_card(self, number: str) -> tuple[str | None, str | None]:
+        """``values.mask_card`` with the envelope's key, memoised: a PNR pays every ticket with the same card."""
+        found = self.cards.get(number)
+        if found is None:
+            found = self.cards[number] = values.mask_card(number, self.envelope.card_key)
+        return found
 
     # ----------------------------------------------------------------------------------------------- SSR
 
@@ -666,29 +715,30 @@ class _Reader:
         if not code:
             self.warn(seg, "SSR without a code; ignored")
             return
-        free = text.unwrap(":".join(comps[8:])).strip() if len(comps) > 9 else text.unwrap(comps[8]).strip()
+        free = text.unwrap(":".join(comps[8:]) if len(comps) > 9 else comps[8]).strip()
         context = state.traveller_in_context()
         board, off = comps[6].strip().upper(), comps[7].strip().upper()
-        leg = state.leg if state.zone in (Zone.LEG, Zone.CHECKIN) else None
+        leg = state.leg if state.zone in LEG_ZONES else None
         route = f"{board}-{off}" if board and off else (f"{leg.origin}-{leg.destination}" if leg else None)
-        targets = [(c[0].strip(), norm_ref(c[2])) for c in (_parts(seg, i, 3) for i in range(1, len(seg)))]
-        refs: list[str | None] = [ref for _, ref in targets if ref] or [context.reference if context else None]
+        targets = _targets(seg)
+        named: list[str | None] = [ref for _, ref in targets if ref]
+        refs = named or [context.reference if context else None]
         shown = text.mask_digits(free) if code == "FOID" else free
-        sent = {ref: value for value, ref in targets if value}
+        sent = {} if shown else {ref: value for value, ref in targets if value}
+        status, carrier = values.clean(comps[1]), values.clean(comps[3])
         for ref in refs:
-            state.pnr.ssrs.append(Ssr(code=code, text=shown or sent.get(ref) or None, status=values.clean(comps[1]),
-                                      carrier=values.clean(comps[3]), traveller_ref=ref, segment_ref=route))
+            state.pnr.ssrs.append(Ssr(code=code, text=shown or sent.get(ref) or None, status=status,
+                                      carrier=carrier, traveller_ref=ref, segment_ref=route))
         if code in text.SEAT_SSRS:
             self.seat_requests(state, seg, targets, context, board, off, free, comps[3].strip().upper())
         if code in PENDING_SSRS and free:
-            explicit: list[str | None] = [ref for _, ref in targets if ref] or [None]
-            for ref in explicit:
+            for ref in named or [None]:
                 state.pending.append(Pending(code, free, ref, context, seg))
 
     def seat_requests(self, state: PnrState, seg: Segment, targets: list[tuple[str, str | None]],
                       context: Traveller | None, board: str, off: str, free: str, carrier: str) -> None:
         """Seats asked for in SSR SEAT/NSST/RQST…: ``+15A::1+15B::2``."""
-        leg = state.leg if state.zone in (Zone.LEG, Zone.CHECKIN) else None
+        leg = state.leg if state.zone in LEG_ZONES else None
         origin = board or (leg.origin if leg else None)
         destination = off or (leg.destination if leg else None)
         on_leg = leg is not None and (origin, destination) == (leg.origin, leg.destination)
@@ -711,8 +761,8 @@ class _Reader:
     def tri(self, seg: Segment) -> None:
         """TRI: check-in sequence number and traveller reference; opens one traveller's check-in data."""
         state = self.need_state(seg)
-        if state.zone is not Zone.CHECKIN:
-            state.zone = Zone.CHECKIN
+        if state.zone is not CHECKIN:
+            state.zone = CHECKIN
         target = _parts(seg, 1, 4)
         ref = norm_ref(target[3])
         checkin = state.open_checkin(state.by_ref.get(ref) if ref else None)
@@ -742,7 +792,7 @@ class _Reader:
         state = self.need_state(seg)
         checkin = state.checkin or state.open_checkin(None)
         owner = checkin.traveller
-        count, weight, unit = (c.strip() for c in _parts(seg, 1, 3)[:3])
+        count, weight, unit = _triple(seg, 1)
         bag = Bag(traveller_ref=owner.reference if owner else None, count=values.integer(count))
         if weight:
             if not unit:
@@ -796,7 +846,7 @@ class _Reader:
         """ABI: a block of structured history (who changed the PNR)."""
         state = self.need_state(seg)
         self.close_leg(state)
-        state.zone, state.history = Zone.HISTORY, None
+        state.zone, state.history = HISTORY, None
         who = [seg.get(1, 0), seg.get(1, 1), seg.get(2, 0), seg.get(4, 0)]
         state.history_who = " ".join(w.strip() for w in who if w.strip()) or None
         state.history_when = None
@@ -805,15 +855,15 @@ class _Reader:
         """SAC outside a history block starts one."""
         state = self.need_state(seg)
         self.close_leg(state)
-        state.zone, state.history_who, state.history_when = Zone.HISTORY, None, None
+        state.zone, state.history_who, state.history_when = HISTORY, None, None
         self.history_part(seg)
 
     def lts(self, seg: Segment) -> None:
         """LTS: one line of unstructured history, kept as sent."""
         state = self.need_state(seg)
-        if state.zone is not Zone.HISTORY:
+        if state.zone is not HISTORY:
             self.close_leg(state)
-        state.zone, state.history = Zone.HISTORY, None
+        state.zone, state.history = HISTORY, None
         line = "+".join(_free_text(seg, 0)).strip()
         if line:
             state.pnr.history.append(HistoryEntry(text=line))

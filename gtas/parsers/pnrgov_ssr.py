@@ -51,10 +51,17 @@ _PHONE = re.compile(r"(?:\b([A-Z])\s*)?(\+?\d[\d \-/().]{4,}\d)")
 _TICKET = re.compile(r"(\d{13,15})(?:C(\d))?")
 _FLIGHT = re.compile(r"\b([A-Z0-9]{2})\s*0*(\d{1,4})\b")
 _LANGUAGE_SUFFIX = re.compile(r"/[A-Z]{2}$")
+_CONTACT = re.compile(r"\s*(CTC[A-Z])\b\s*(.*)", re.DOTALL)
+_FOID = re.compile(r"\s*/?([A-Z]{2})\s*([A-Z0-9]+)")
+_CARD_DIGITS = re.compile(r"\d{8,}(\d{4})")
+_INFT = re.compile(r"\s*([A-Z' -]+)/([A-Z' -]+?)\s*(\d{1,2}[A-Z]{3}\d{2,4})?\s*$")
+_FREQUENT_FLYER = re.compile(r"\s*([A-Z0-9]{2})\s*([A-Z0-9]{4,})")
 
 
 def unwrap(text: str) -> str:
     """Text with the line breaks of fixed-width wrapping removed (``SMITHJ\\r\\nR`` → ``SMITHJR``)."""
+    if "\n" not in text and "\r" not in text:
+        return text  # the usual case: no regular expression needed
     return _LINE_BREAKS.sub("", text)
 
 
@@ -102,7 +109,7 @@ def decode_email(text: str) -> str | None:
 def phones(text: str) -> list[tuple[str | None, str]]:
     """Phone numbers in a text as (kind, digits): ``H5555555555 W 1 555 555 5555`` gives home and business."""
     found: list[tuple[str | None, str]] = []
-    for m in _PHONE.finditer(_LINE_BREAKS.sub("", text.upper())):
+    for m in _PHONE.finditer(unwrap(text.upper())):
         digits = "".join(ch for ch in m.group(2) if ch.isdigit())
         if len(digits) < 6:
             continue
@@ -126,7 +133,7 @@ def contact(code: str, text: str) -> tuple[str, str, str | None] | None:
 
 def contact_in_text(text: str) -> tuple[str, str] | None:
     """(code, rest) for a free text that starts with a contact code: ``CTCE MOLLY//GMAIL.COM``."""
-    m = re.match(r"\s*(CTC[A-Z])\b\s*(.*)", text, re.DOTALL)
+    m = _CONTACT.match(text)
     return (m.group(1), m.group(2)) if m else None
 
 
@@ -135,6 +142,14 @@ def _fields(text: str) -> list[str]:
     if value.startswith("/"):
         value = value[1:]
     return [f.strip() for f in value.split("/")]
+
+
+def _padded_fields(text: str, size: int) -> list[str]:
+    """``_fields`` padded with empty strings to at least ``size``."""
+    fields = _fields(text)
+    if len(fields) < size:
+        fields += [""] * (size - len(fields))
+    return fields
 
 
 def _at(fields: list[str], i: int) -> str:
@@ -162,8 +177,8 @@ class Docs:
 
 
 def read_docs(text: str) -> Docs:
-    f = _fields(text)
-    return Docs(*(_at(f, i).upper() for i in range(10)))
+    f = [field.upper() for field in _padded_fields(text, 10)]
+    return Docs(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9])
 
 
 @dataclass(slots=True)
@@ -180,8 +195,8 @@ class Doco:
 
 
 def read_doco(text: str) -> Doco:
-    f = _fields(text)
-    return Doco(_at(f, 0), _at(f, 1), _at(f, 2), _at(f, 3), _at(f, 4), _at(f, 5), _at(f, 6).upper() == "I")
+    f = _padded_fields(text, 7)
+    return Doco(f[0], f[1], f[2], f[3], f[4], f[5], f[6].upper() == "I")
 
 
 @dataclass(slots=True)
@@ -198,19 +213,19 @@ class Doca:
 
 
 def read_doca(text: str) -> Doca:
-    f = _fields(text)
-    return Doca(_at(f, 0).upper(), _at(f, 1), _at(f, 2), _at(f, 3), _at(f, 4), _at(f, 5), _at(f, 6).upper() == "I")
+    f = _padded_fields(text, 7)
+    return Doca(f[0].upper(), f[1], f[2], f[3], f[4], f[5], f[6].upper() == "I")
 
 
 def read_foid(text: str) -> tuple[str, str] | None:
     """SSR FOID ``PP123456789`` → ("PP", "123456789"): form of identification code and number."""
-    m = re.match(r"\s*/?([A-Z]{2})\s*([A-Z0-9]+)", unwrap(text).upper())
+    m = _FOID.match(unwrap(text).upper())
     return (m.group(1), m.group(2)) if m else None
 
 
 def mask_digits(text: str) -> str:
     """Every run of 12+ digits (a card number) replaced by its last four: ``CC4111111111111111`` → ``CC…1111``."""
-    return re.sub(r"\d{8,}(\d{4})", lambda m: "…" + m.group(1), text)
+    return _CARD_DIGITS.sub(lambda m: "…" + m.group(1), text)
 
 
 def read_ticket(text: str) -> tuple[str, str | None] | None:
@@ -221,7 +236,7 @@ def read_ticket(text: str) -> tuple[str, str | None] | None:
 
 def read_inft(text: str) -> tuple[str, str, str] | None:
     """SSR INFT ``BELT/SOPHY 20SEP12`` → (surname, given names, DOB text)."""
-    m = re.match(r"\s*([A-Z' -]+)/([A-Z' -]+?)\s*(\d{1,2}[A-Z]{3}\d{2,4})?\s*$", unwrap(text).upper())
+    m = _INFT.match(unwrap(text).upper())
     if not m:
         return None
     return m.group(1).strip(), m.group(2).strip(), m.group(3) or ""
@@ -229,7 +244,7 @@ def read_inft(text: str) -> tuple[str, str, str] | None:
 
 def read_frequent_flyer(text: str) -> tuple[str, str] | None:
     """SSR FQTV ``SQ8794285757`` → ("SQ", "8794285757")."""
-    m = re.match(r"\s*([A-Z0-9]{2})\s*([A-Z0-9]{4,})", unwrap(text).upper())
+    m = _FREQUENT_FLYER.match(unwrap(text).upper())
     return (m.group(1), m.group(2)) if m else None
 
 
@@ -253,6 +268,14 @@ class Zone(Enum):
     CHECKIN = "checkin"
     NONAIR = "nonair"
     HISTORY = "history"
+
+
+# The members as module constants: looking a member up on an Enum class costs a descriptor call every time, and the
+# reader compares zones on nearly every segment.
+BOOKING, TRAVELLER, LEG, CHECKIN, NONAIR, HISTORY = (
+    Zone.BOOKING, Zone.TRAVELLER, Zone.LEG, Zone.CHECKIN, Zone.NONAIR, Zone.HISTORY)
+LEG_ZONES = (LEG, CHECKIN)  # a tuple, not a set: members compare by identity, hashing one calls Python code
+INFANT, PASSENGER = Role.INFANT, Role.PASSENGER
 
 
 @dataclass(slots=True)
@@ -314,7 +337,7 @@ class PnrState:
     pnr: Pnr
     reference_day: date | None
     card_key: bytes
-    zone: Zone = Zone.BOOKING
+    zone: Zone = BOOKING
     by_ref: dict[str, Traveller] = field(default_factory=dict)
     traveller: Traveller | None = None
     ticket: Ticket | None = None
@@ -332,9 +355,10 @@ class PnrState:
 
     def traveller_in_context(self) -> Traveller | None:
         """The traveller the current segment is about, if any."""
-        if self.zone is Zone.TRAVELLER:
+        zone = self.zone
+        if zone is TRAVELLER:
             return self.traveller
-        if self.zone is Zone.CHECKIN and self.checkin is not None:
+        if zone is CHECKIN and self.checkin is not None:
             return self.checkin.traveller
         return None
 
@@ -367,7 +391,7 @@ class PnrState:
 
     def match_name(self, surname: str | None, given: str | None, *, infant: bool) -> Traveller | None:
         """A traveller of the wanted role by name: full match, else the only one with that surname."""
-        pool = [t for t in self.pnr.travellers if (t.role is Role.INFANT) is infant]
+        pool = [t for t in self.pnr.travellers if (t.role is INFANT) is infant]
         full = [t for t in pool if name_score(t, surname, given) == 2]
         if full:
             return full[0]
@@ -376,15 +400,15 @@ class PnrState:
 
     def adult_for_infant(self) -> str | None:
         """Reference of the adult a new infant travels with: the last one flagged with infant and not yet taken."""
-        taken = {t.accompanying_ref for t in self.pnr.travellers if t.role is Role.INFANT}
-        adults = [t for t in reversed(self.pnr.travellers) if t.role is not Role.INFANT]
+        taken = {t.accompanying_ref for t in self.pnr.travellers if t.role is INFANT}
+        adults = [t for t in reversed(self.pnr.travellers) if t.role is not INFANT]
         for adult in adults:
             if adult.with_infant and adult.reference not in taken:
                 return adult.reference
         return adults[0].reference if adults else None
 
     def infant_of(self, adult: Traveller | None) -> Traveller | None:
-        infants = [t for t in self.pnr.travellers if t.role is Role.INFANT]
+        infants = [t for t in self.pnr.travellers if t.role is INFANT]
         if adult is not None:
             infants = [t for t in infants if t.accompanying_ref == adult.reference]
         return infants[0] if len(infants) == 1 or (adult is not None and infants) else None
@@ -478,7 +502,7 @@ def _owner(state: PnrState, p: Pending, *, infant: bool = False) -> Traveller | 
         return adult
     found = state.infant_of(adult)
     if found is None:
-        found = Traveller(role=Role.INFANT, accompanying_ref=adult.reference if adult else None)
+        found = Traveller(role=INFANT, accompanying_ref=adult.reference if adult else None)
         state.add_traveller(found, p.seg)
         state.warn(p.seg, f"SSR {p.code} is for an infant that has no TIF; infant traveller added")
     return found
@@ -514,7 +538,7 @@ def _docs_owner(state: PnrState, p: Pending, docs: Docs) -> Traveller:
         infant = state.match_name(docs.surname, docs.given, infant=True) or state.infant_of(adult)
         if infant is not None and (not docs.surname or not infant.surname or name_score(infant, docs.surname, None)):
             return infant
-        created = Traveller(surname=docs.surname or None, role=Role.INFANT,
+        created = Traveller(surname=docs.surname or None, role=INFANT,
                             accompanying_ref=adult.reference if adult else None)
         state.add_traveller(created, p.seg)
         state.warn(p.seg, f"SSR DOCS for infant {docs.surname}/{docs.given} has no TIF; infant traveller added")
@@ -561,7 +585,9 @@ def _resolve_doco(state: PnrState, p: Pending) -> None:
         state.warn(p.seg, f"SSR DOCO issue date {doco.issued!r} is not DDMMMYY")
     owner.birth_place = owner.birth_place or doco.birth_place or None
     if doco.type or doco.number:
+        # The country a visa is valid for is the state that issued it.
         _add_document(owner, Document(type=doco.type.upper() or None, number=doco.number or None,
+                                      issuing_country=doco.valid_for.upper() or None,
                                       place_of_issue=doco.place_of_issue or None, issue_date=issued, source="DOCO"))
 
 
@@ -633,7 +659,7 @@ def _resolve_inft(state: PnrState, p: Pending) -> None:
     adult = (state.by_ref.get(p.ref) if p.ref else None) or p.context
     infant = state.match_name(surname, given, infant=True) or state.infant_of(adult)
     if infant is None or (infant.surname and not name_score(infant, surname, None)):
-        infant = Traveller(surname=surname, given_names=given or None, role=Role.INFANT,
+        infant = Traveller(surname=surname, given_names=given or None, role=INFANT,
                            accompanying_ref=adult.reference if adult else None)
         state.add_traveller(infant, p.seg)
         state.warn(p.seg, f"SSR INFT names infant {surname}/{given} without a TIF; infant traveller added")

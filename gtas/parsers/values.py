@@ -17,6 +17,8 @@ MONTHS = {m: i for i, m in enumerate(
 _DIGITS = re.compile(r"\d+")
 _FLIGHT = re.compile(r"([A-Z]{3}|[A-Z0-9]{2})\s*(\d{1,5})\s*([A-Z]?)")
 _AIRPORT = re.compile(r"[A-Z]{3}")
+_DDMMMYY = re.compile(r"(\d{1,2})([A-Z]{3})(\d{2}|\d{4})")
+_NUMBER_AND_SUFFIX = re.compile(r"(\d{1,5})([A-Z]?)")
 
 
 def _date(year: int, month: int, day: int) -> date | None:
@@ -70,7 +72,7 @@ def ddmmyy(value: str, reference: date | None = None, *, past: bool = False) -> 
 def ddmmmyy(value: str, reference: date | None = None, *, past: bool = True) -> date | None:
     """``DDMMMYY`` as in SSR DOCS (``01JUL78``), also ``DDMMMYYYY``."""
     text = value.strip().upper()
-    m = re.fullmatch(r"(\d{1,2})([A-Z]{3})(\d{2}|\d{4})", text)
+    m = _DDMMMYY.fullmatch(text)
     if not m or m.group(2) not in MONTHS:
         return None
     day, month, year = int(m.group(1)), MONTHS[m.group(2)], m.group(3)
@@ -137,7 +139,7 @@ def flight_number(text: str, carrier: str | None = None) -> tuple[str | None, st
 
 
 def _number_and_suffix(value: str) -> tuple[str | None, str | None]:
-    m = re.fullmatch(r"(\d{1,5})([A-Z]?)", value)
+    m = _NUMBER_AND_SUFFIX.fullmatch(value)
     if not m:
         return None, None
     return m.group(1).lstrip("0") or "0", m.group(2) or None
@@ -171,6 +173,8 @@ def clean(value: str | None) -> str | None:
     """Blank-collapsed, stripped text, or None when nothing is left."""
     if value is None:
         return None
+    if value.isalnum():
+        return value  # a code or a word: nothing to collapse (the usual case)
     text = " ".join(value.split())
     return text or None
 
