@@ -59,7 +59,7 @@ def start() -> int:
 
 def test() -> int:
     """Lint, type-check and run every test; pytest finding no test at all is a failure."""
-    for step in ((BIN / "ruff", "check", "."), (BIN / "mypy")):
+    for step in ((BIN / "ruff", "check", "."), (BIN / "mypy",)):
         if run(*step, check=False):
             return 1
     code = run(PYTHON, "-m", "pytest", "-n", "auto", "-q", *sys.argv[2:], check=False)
