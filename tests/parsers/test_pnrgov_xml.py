@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gtas import parsers
-from gtas.parsers import pnrgov_xml, values
+from gtas.parsers import pnrgov_xml, values, xmltree
 from gtas.parsers.records import Message, ParsedFile, Pnr, Role, Traveller, to_jsonable
 
 CARD = "4111111111111111"
@@ -483,7 +483,7 @@ def test_undecodable_input_is_an_error(data: bytes | str, expected: str) -> None
 
 
 def test_oversized_input_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pnrgov_xml, "MAX_INPUT_BYTES", 100)
+    monkeypatch.setattr(xmltree, "MAX_INPUT_BYTES", 100)
     result = pnrgov_xml.parse(FULL)
     assert not result.messages and "exceeds the limit" in result.errors[0].message
 
