@@ -86,7 +86,7 @@ def main() -> int:
         texts = [b.decode() for b in blobs]
         size = sum(len(b) for b in blobs) / 1e6
         travellers = our_parse(blobs)
-        baseline = best_of(max(1, args.rounds // 2), lambda texts=texts: pydifact_tokenize(texts))
+        baseline = best_of(args.rounds, lambda texts=texts: pydifact_tokenize(texts))
         tokenizer = best_of(args.rounds, lambda blobs=blobs: our_tokenize(blobs))
         records = best_of(args.rounds, lambda blobs=blobs: our_parse(blobs))
         ratio = baseline / records
