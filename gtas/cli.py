@@ -12,6 +12,7 @@ import click
 from gtas import config
 from gtas.parsers import parse
 from gtas.parsers.records import Diagnostic, Message, ParsedFile, to_jsonable
+from gtas.token_cli import token
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -20,6 +21,9 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 @click.version_option(package_name="gtas")
 def cli() -> None:
     """GTAS: passenger-data risk assessment (API and PNR intake, screening, triage)."""
+
+
+cli.add_command(token)
 
 
 @cli.command("parse")
@@ -193,3 +197,30 @@ def _message_line(message: Message) -> str:
         people = sum(len(p.travellers) for p in message.pnrs)
         what = f"{len(message.pnrs)} PNRs, {people} travellers"
     return f"{message.type} {message.version or ''}  {part}  {legs}  {what}"
+
+
+@cli.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def ingest_command(paths: tuple[Path, ...]) -> None:
+    """Store and load API / PNR message files (folders are read file by file) into GTAS_DATABASE_URL.
+
+    Each file is received on channel "cli", parsed and loaded in its own transaction; a summary follows.
+
+    Example: gtas ingest sample_messages/
+    """
+    from gtas.ingest.batch import IngestSummary, ingest_file, open_database
+
+    files = _expand(paths)
+    sessions, engine = open_database(config.database_url())
+    summary = IngestSummary()
+    card_key, home_country = config.card_key(), config.home_country()
+    try:
+        with click.progressbar(files, label="ingesting", item_show_func=lambda p: p.name if p else None) as bar:
+            for path in bar:
+                ingest_file(sessions, path, card_key, home_country, summary, max_bytes=MAX_FILE_BYTES)
+    finally:
+        engine.dispose()
+    for label, value in summary.rows():
+        click.echo(f"{label:<12}{value:>10}")
+    if summary.failed:
+        raise SystemExit(1)

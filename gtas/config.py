@@ -23,6 +23,13 @@ SETTINGS = (
     Setting("GTAS_DATABASE_URL", "sqlite:///<GTAS_HOME>/gtas.db",
             "SQLAlchemy database URL: the embedded SQLite file, or postgresql://user@host/db in production"),
     Setting("GTAS_HOME_COUNTRY", "USA", "ISO alpha-3 code of the country this system guards (flight direction)"),
+    Setting("GTAS_PART_TIMEOUT_SECONDS", "600", "seconds to wait for the missing parts of a multi-part list "
+                                                "before loading what came, with a warning"),
+    Setting("GTAS_MAX_MESSAGE_BYTES", str(16 * 1024 * 1024), "largest message accepted over HTTP, in bytes"),
+    Setting("GTAS_RATE_LIMIT_PER_MINUTE", "600", "requests one API token may make per minute"),
+    Setting("GTAS_INBOX", "<GTAS_HOME>/inbox", "drop folder polled for message files (processed/ and failed/ "
+                                               "are made beside the files)"),
+    Setting("GTAS_POLL_SECONDS", "5", "seconds between two polls of the drop folder"),
     Setting("GTAS_CONFIG", "", "settings file (TOML, keys are setting names) read between the environment "
                                "and the defaults"),
 )
@@ -68,6 +75,47 @@ def database_url() -> str:
 def home_country() -> str:
     """The country this system guards, ISO alpha-3 upper case."""
     return setting("GTAS_HOME_COUNTRY").strip().upper()
+
+
+def part_timeout_seconds() -> float:
+    """How long an incomplete multi-part series waits for its missing parts before it is loaded as it is."""
+    value = setting("GTAS_PART_TIMEOUT_SECONDS")
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ValueError(f"GTAS_PART_TIMEOUT_SECONDS must be a number of seconds, not {value!r}") from exc
+
+
+def _positive_number(name: str) -> float:
+    """A setting that must be a positive number."""
+    value = setting(name)
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, not {value!r}") from exc
+    if number <= 0:
+        raise ValueError(f"{name} must be positive, not {value!r}")
+    return number
+
+
+def max_message_bytes() -> int:
+    """The largest message body accepted over HTTP."""
+    return int(_positive_number("GTAS_MAX_MESSAGE_BYTES"))
+
+
+def rate_limit_per_minute() -> int:
+    """How many requests one API token may make per minute."""
+    return int(_positive_number("GTAS_RATE_LIMIT_PER_MINUTE"))
+
+
+def inbox() -> Path:
+    """The drop folder, with ``<GTAS_HOME>`` replaced by the instance folder."""
+    return Path(setting("GTAS_INBOX").replace("<GTAS_HOME>", home().as_posix())).resolve()
+
+
+def poll_seconds() -> float:
+    """Seconds between two polls of the drop folder."""
+    return _positive_number("GTAS_POLL_SECONDS")
 
 
 def card_key() -> bytes:

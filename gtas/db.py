@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Engine, Table, create_engine, event, make_url
+from sqlalchemy import URL, Engine, Table, create_engine, event, func, make_url, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -101,3 +101,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def advisory_lock(session: Session, name: str) -> None:
+    """Hold a named lock until the transaction ends (PostgreSQL; SQLite's write lock already serialises writers)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    # Scoped by schema: databases that share a server and a database but not a schema do not block each other.
+    session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(func.current_schema() + ":" + name, 0))))

@@ -1,0 +1,98 @@
+"""API lists (PAXLST): travellers on the reported flight, superseding older lists, close-outs, PNR links."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from gtas.ingest.context import LoadContext, LoadError
+from gtas.ingest.flights import prime_leg, update_counts, upsert_flight
+from gtas.ingest.keys import identity_keys
+from gtas.ingest.links import link_to_pnrs
+from gtas.ingest.travellers import Listed, link_persons, record_sources, replace_documents, upsert_travellers
+from gtas.model import Message, Traveller, TravellerSource
+from gtas.parsers.records import Message as ApiMessage
+
+CLOSE_OUT_ON_BOARD = {"CLOB"}
+CLOSE_OUT_NOT_ON_BOARD = {"CLNB"}
+CLOSE_OUT_CODES = {"266"}
+
+
+def list_kind(parsed: ApiMessage) -> str:
+    """Which manifest a list belongs to: ``crew`` or ``passenger``."""
+    return "crew" if parsed.list_type == "crew" else "passenger"
+
+
+def boarded_flag(parsed: ApiMessage) -> bool | None:
+    """True for a close-out list of those on board, False for those not on board, None otherwise."""
+    if parsed.list_function in CLOSE_OUT_NOT_ON_BOARD:
+        return False
+    if parsed.list_function in CLOSE_OUT_ON_BOARD or parsed.list_code in CLOSE_OUT_CODES:
+        return True
+    return None
+
+
+def load_api_list(ctx: LoadContext, parsed: ApiMessage, *, complete: bool) -> None:
+    """Load one API list (or an assembled multi-part series) for its prime flight."""
+    session, message = ctx.session, ctx.message
+    leg = prime_leg(parsed.flights, ctx.home_country)
+    if leg is None:
+        raise LoadError("no flight leg with departure airport, arrival airport and departure date to load onto")
+    flight_id = upsert_flight(session, leg, ctx.home_country, message.id, ctx.warnings,
+                                     received=("api_received_at", message.received_at))
+    ctx.flights.add(flight_id)
+    kind, boarded = list_kind(parsed), boarded_flag(parsed)
+    supersedes = complete and boarded is None
+    moment = (ctx.moment(parsed.prepared).isoformat(), message.id)
+    listed = [Listed(t, key) for t, key in zip(parsed.travellers, identity_keys(parsed.travellers), strict=True)]
+    history = _api_history(session, flight_id, kind)
+    existing = dict(session.execute(select(Traveller.identity_key, Traveller.id).where(
+        Traveller.flight_id == flight_id, Traveller.identity_key.in_([i.key for i in listed]))).all())
+    stale = [i for i in listed if i.key in existing and history.last.get(existing[i.key], moment) > moment]
+    current = [i for i in listed if i not in stale]
+    upsert_travellers(session, flight_id, current, message.id, authoritative=True, warnings=ctx.warnings)
+    upsert_travellers(session, flight_id, stale, message.id, authoritative=False, warnings=ctx.warnings)
+    replace_documents(session, current, ctx.warnings)
+    link_persons(session, listed)
+    meta = {"list": {"at": moment[0], "kind": kind, "complete": supersedes}}
+    record_sources(session, listed, message.id, meta)
+    if boarded is not None and listed:
+        session.execute(update(Traveller).where(Traveller.id.in_([i.id for i in listed])).values(boarded=boarded))
+    if supersedes and (history.newest_complete is None or moment >= history.newest_complete):
+        keep = {i.id for i in listed}
+        gone = [tid for tid in history.last if tid not in keep]
+        if gone:
+            session.execute(update(Traveller).where(Traveller.id.in_(gone), Traveller.removed_at.is_(None))
+                            .values(removed_at=datetime.now(UTC)))
+    link_to_pnrs(session, flight_id)
+    update_counts(session, flight_id)
+    ctx.travellers += len(listed)
+
+
+class _History:
+    """The API lists of one kind already loaded for a flight: each traveller's latest, and the newest complete."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, tuple[str, int]] = {}
+        self.newest_complete: tuple[str, int] | None = None
+
+
+def _api_history(session: Session, flight_id: int, kind: str) -> _History:
+    history = _History()
+    rows = session.execute(
+        select(TravellerSource.traveller_id, TravellerSource.message_id, TravellerSource.fields)
+        .join(Traveller, Traveller.id == TravellerSource.traveller_id)
+        .join(Message, Message.id == TravellerSource.message_id)
+        .where(Traveller.flight_id == flight_id, Message.type == "PAXLST"))
+    for traveller_id, message_id, fields in rows:
+        meta: dict[str, Any] = fields.get("list") or {}
+        if meta.get("kind") != kind:
+            continue
+        moment = (str(meta.get("at")), message_id)
+        history.last[traveller_id] = max(history.last.get(traveller_id, moment), moment)
+        if meta.get("complete") and (history.newest_complete is None or moment > history.newest_complete):
+            history.newest_complete = moment
+    return history

@@ -1,0 +1,36 @@
+"""The Flask application: ``create_app`` builds it from the settings; nothing happens at import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Flask
+
+from gtas import config
+
+
+def _defaults() -> dict[str, Callable[[], Any]]:
+    """Each Flask setting and how to read it from the GTAS settings (only read when not overridden)."""
+    return {
+        "DATABASE_URL": config.database_url,
+        "CARD_KEY": config.card_key,
+        "HOME_COUNTRY": config.home_country,
+        "MAX_CONTENT_LENGTH": config.max_message_bytes,
+        "RATE_LIMIT_PER_MINUTE": config.rate_limit_per_minute,
+    }
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """A GTAS web application; ``overrides`` replace settings (tests, embedding)."""
+    from gtas.web import database, errors
+    from gtas.web.api import messages
+
+    app = Flask(__name__)
+    given = dict(overrides or {})
+    app.config.update({name: given[name] if name in given else read() for name, read in _defaults().items()})
+    app.config.update(given)
+    database.init_app(app)
+    errors.init_app(app)
+    messages.init_app(app)
+    return app

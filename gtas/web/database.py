@@ -1,0 +1,36 @@
+"""One engine and session factory per application, one session per request (closed on teardown)."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session, sessionmaker
+
+from gtas.db import make_engine, make_sessionmaker
+
+
+def init_app(app: Flask) -> None:
+    """Open the engine of DATABASE_URL (connections are made on first use) and close sessions after requests."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["gtas.engine"] = engine
+    app.extensions["gtas.sessionmaker"] = make_sessionmaker(engine)
+    app.teardown_appcontext(close_session)
+
+
+def sessions() -> sessionmaker[Session]:
+    """The application's session factory."""
+    factory: sessionmaker[Session] = current_app.extensions["gtas.sessionmaker"]
+    return factory
+
+
+def get_session() -> Session:
+    """The session of the current request, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = sessions()()
+    session: Session = g.db_session
+    return session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    """Close the request's session, if one was opened."""
+    if (session := g.pop("db_session", None)) is not None:
+        session.close()

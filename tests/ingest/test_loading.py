@@ -1,0 +1,152 @@
+"""Loading semantics: duplicates, any delivery order, newer API lists and PNR pushes."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gtas.generator import flight_with, paxlst_writer, pnrgov_writer
+from gtas.generator.traffic import GeneratedFlight
+from gtas.model import (
+    Contact,
+    ContactKind,
+    ItineraryLeg,
+    MessageStatus,
+    Pnr,
+    PnrFlight,
+    PnrFlightStatus,
+    PnrVersion,
+    Traveller,
+)
+from gtas.parsers.records import Email
+from tests.ingest.helpers import deliver, dump, flight_of, row_counts, travellers_of
+
+START = datetime(2026, 3, 1)
+
+
+def _flight(seed: int, passengers: int = 12, pnrs: int = 5) -> GeneratedFlight:
+    return flight_with(passengers=passengers, pnrs=pnrs, seed=seed, start=START)
+
+
+def _messages(flight: GeneratedFlight, part_size: int | None = None) -> list[str]:
+    texts = [text for m in flight.api for text in paxlst_writer.write(m, max_travellers_per_part=part_size)]
+    return [*texts, pnrgov_writer.write(flight.pnr)]
+
+
+def test_same_message_twice_is_a_duplicate_and_changes_nothing(session: Session) -> None:
+    text = _messages(_flight(1))[0]
+    first = deliver(session, text)
+    before_counts, before = row_counts(session), dump(session)
+    second = deliver(session, text)
+    assert first.status == MessageStatus.LOADED
+    assert (second.status, second.duplicate_of_id) == (MessageStatus.DUPLICATE, first.id)
+    assert second.raw == first.raw
+    after_counts = row_counts(session)
+    assert after_counts.pop("message") == before_counts.pop("message") + 1
+    assert after_counts == before_counts and dump(session) == before
+
+
+def test_delivery_three_times_in_any_order_gives_the_same_database(session: Session) -> None:
+    texts = [t for seed in (3, 4) for t in _messages(_flight(seed, passengers=30, pnrs=12), part_size=12)]
+    once = session.begin_nested()
+    for text in texts:
+        deliver(session, text)
+    expected = dump(session)
+    once.rollback()
+    shuffled = texts * 3
+    random.Random(7).shuffle(shuffled)
+    for text in shuffled:
+        deliver(session, text)
+    assert dump(session) == expected
+    assert len(expected["travellers"]) >= 60 and len(expected["flights"]) == 2
+
+
+def test_newer_complete_list_supersedes_the_older(session: Session) -> None:
+    flight = _flight(5)
+    older = flight.passenger_list
+    newer = dataclasses.replace(older, travellers=older.travellers[:-2], interchange_reference="2",
+                                prepared=(older.prepared or START) + timedelta(hours=1))
+    deliver(session, paxlst_writer.write(older)[0])
+    loaded = flight_of(session, flight.leg.carrier or "", flight.leg.number or "")
+    assert loaded.passenger_count == 12
+    deliver(session, paxlst_writer.write(newer)[0])
+    session.refresh(loaded)
+    assert loaded.passenger_count == 10
+    everyone = travellers_of(session, loaded, current=False)
+    gone = [t for t in everyone if t.removed_at is not None]
+    assert len(everyone) == 12
+    assert {t.surname for t in gone} == {t.surname for t in older.travellers[-2:]}
+
+
+def test_an_older_list_arriving_late_removes_nobody(session: Session) -> None:
+    flight = _flight(5)
+    older = flight.passenger_list
+    newer = dataclasses.replace(older, travellers=older.travellers[:-2], interchange_reference="2",
+                                prepared=(older.prepared or START) + timedelta(hours=1))
+    deliver(session, paxlst_writer.write(newer)[0])
+    deliver(session, paxlst_writer.write(older)[0])
+    loaded = flight_of(session, flight.leg.carrier or "", flight.leg.number or "")
+    assert loaded.passenger_count == 12  # the two only the older list names are added, none removed
+
+
+def test_close_out_list_marks_who_boarded(session: Session) -> None:
+    flight = _flight(6)
+    deliver(session, paxlst_writer.write(flight.passenger_list)[0])
+    close_out = dataclasses.replace(flight.passenger_list, list_function="CLOB", interchange_reference="3",
+                                    travellers=flight.passenger_list.travellers[:5])
+    text = paxlst_writer.write(close_out)[0]
+    assert "CLOB" in text
+    deliver(session, text)
+    loaded = flight_of(session, flight.leg.carrier or "", flight.leg.number or "")
+    assert sorted(str(t.boarded) for t in travellers_of(session, loaded)) == ["None"] * 7 + ["True"] * 5
+    assert loaded.passenger_count == 12
+
+
+def test_pnr_missing_from_a_newer_push_is_cancelled(session: Session) -> None:
+    flight = _flight(8)
+    push = flight.pnr
+    newer = dataclasses.replace(push, pnrs=push.pnrs[1:], interchange_reference="9",
+                                prepared=(push.prepared or START) + timedelta(hours=2))
+    deliver(session, pnrgov_writer.write(push))
+    deliver(session, pnrgov_writer.write(newer))
+    statuses = {locator: status for locator, status in session.execute(
+        select(Pnr.record_locator, PnrFlight.status).join(PnrFlight, PnrFlight.pnr_id == Pnr.id))}
+    assert statuses.pop(push.pnrs[0].record_locator or "") == PnrFlightStatus.CANCELLED
+    assert set(statuses.values()) == {PnrFlightStatus.ACTIVE} and len(statuses) == 4
+    assert len(session.scalars(select(PnrVersion)).all()) == 5 + 4
+
+
+def test_api_travellers_merge_with_and_link_to_their_pnr(session: Session) -> None:
+    flight = _flight(9)
+    deliver(session, pnrgov_writer.write(flight.pnr))
+    deliver(session, paxlst_writer.write(flight.passenger_list)[0])
+    loaded = flight_of(session, flight.leg.carrier or "", flight.leg.number or "")
+    passengers = [t for t in travellers_of(session, loaded) if t.role == "passenger"]
+    assert len(passengers) == 12
+    assert all(t.pnr_id is not None for t in passengers)
+    assert session.scalars(select(Traveller.person_id).where(Traveller.person_id.is_(None))).all() == []
+
+
+def test_current_view_follows_the_newest_version_whatever_the_order(session: Session) -> None:
+    flight = _flight(10)
+    push = flight.pnr
+    changed = dataclasses.replace(push.pnrs[0], emails=[Email("new.address@example.org")],
+                                  last_modified=(push.pnrs[0].last_modified or START) + timedelta(days=1))
+    newer = dataclasses.replace(push, pnrs=[changed, *push.pnrs[1:]], interchange_reference="8",
+                                prepared=(push.prepared or START) + timedelta(hours=3))
+    results = []
+    for order in ((push, newer), (newer, push)):
+        savepoint = session.begin_nested()
+        for message in order:
+            deliver(session, pnrgov_writer.write(message))
+        pnr = session.scalars(select(Pnr).where(Pnr.record_locator == changed.record_locator)).one()
+        emails = session.scalars(select(Contact.value).where(Contact.pnr_id == pnr.id,
+                                                             Contact.kind == ContactKind.EMAIL)).all()
+        results.append((sorted(emails), pnr.last_modified, len(session.scalars(select(ItineraryLeg)).all()) > 0))
+        savepoint.rollback()
+    assert results[0] == results[1]
+    assert results[0][0] == ["new.address@example.org"]
