@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
@@ -156,7 +156,7 @@ def _at(fields: list[str], i: int) -> str:
     return fields[i] if i < len(fields) else ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Docs:
     """SSR DOCS: /type/issuer/number/nationality/DOB/gender/expiry/surname/given/middle[/H]."""
 
@@ -171,6 +171,30 @@ class Docs:
     given: str
     middle: str
 
+    def __init__(
+        self,
+        type: str,
+        issuer: str,
+        number: str,
+        nationality: str,
+        birth: str,
+        gender: str,
+        expiry: str,
+        surname: str,
+        given: str,
+        middle: str,
+    ) -> None:
+        self.type = type
+        self.issuer = issuer
+        self.number = number
+        self.nationality = nationality
+        self.birth = birth
+        self.gender = gender
+        self.expiry = expiry
+        self.surname = surname
+        self.given = given
+        self.middle = middle
+
     @property
     def infant(self) -> bool:
         return self.gender.upper() in ("MI", "FI")
@@ -181,7 +205,7 @@ def read_docs(text: str) -> Docs:
     return Docs(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9])
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Doco:
     """SSR DOCO: /place of birth/type/number/place of issue/issue date/country where valid[/I]."""
 
@@ -193,13 +217,31 @@ class Doco:
     valid_for: str
     infant: bool
 
+    def __init__(
+        self,
+        birth_place: str,
+        type: str,
+        number: str,
+        place_of_issue: str,
+        issued: str,
+        valid_for: str,
+        infant: bool,
+    ) -> None:
+        self.birth_place = birth_place
+        self.type = type
+        self.number = number
+        self.place_of_issue = place_of_issue
+        self.issued = issued
+        self.valid_for = valid_for
+        self.infant = infant
+
 
 def read_doco(text: str) -> Doco:
     f = _padded_fields(text, 7)
     return Doco(f[0], f[1], f[2], f[3], f[4], f[5], f[6].upper() == "I")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Doca:
     """SSR DOCA: /R or D/country/street/city/state/postcode[/I]."""
 
@@ -210,6 +252,24 @@ class Doca:
     region: str
     postcode: str
     infant: bool
+
+    def __init__(
+        self,
+        kind: str,
+        country: str,
+        street: str,
+        city: str,
+        region: str,
+        postcode: str,
+        infant: bool,
+    ) -> None:
+        self.kind = kind
+        self.country = country
+        self.street = street
+        self.city = city
+        self.region = region
+        self.postcode = postcode
+        self.infant = infant
 
 
 def read_doca(text: str) -> Doca:
@@ -278,7 +338,7 @@ LEG_ZONES = (LEG, CHECKIN)  # a tuple, not a set: members compare by identity, h
 INFANT, PASSENGER = Role.INFANT, Role.PASSENGER
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Pending:
     """An SSR whose traveller can only be known at the end of the PNR (DOCS may precede its TIF)."""
 
@@ -288,17 +348,47 @@ class Pending:
     context: Traveller | None  # the TIF of the traveller group the SSR sits in
     seg: Segment
 
+    def __init__(
+        self,
+        code: str,
+        text: str,
+        ref: str | None,
+        context: Traveller | None,
+        seg: Segment,
+    ) -> None:
+        self.code = code
+        self.text = text
+        self.ref = ref
+        self.context = context
+        self.seg = seg
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class CheckIn:
     """One traveller's check-in data on one leg (TRI / TIF / SSD / TBD)."""
 
     leg: int | None
     traveller: Traveller | None
-    tif_seen: bool = False
-    sequence: str | None = None
-    seat: Seat | None = None
-    bags: list[Bag] = field(default_factory=list)
+    tif_seen: bool
+    sequence: str | None
+    seat: Seat | None
+    bags: list[Bag]
+
+    def __init__(
+        self,
+        leg: int | None,
+        traveller: Traveller | None,
+        tif_seen: bool = False,
+        sequence: str | None = None,
+        seat: Seat | None = None,
+        bags: list[Bag] | None = None,
+    ) -> None:
+        self.leg = leg
+        self.traveller = traveller
+        self.tif_seen = tif_seen
+        self.sequence = sequence
+        self.seat = seat
+        self.bags = list() if bags is None else bags
 
 
 def norm_ref(value: str) -> str | None:
@@ -330,28 +420,68 @@ def same_flight(leg: FlightLeg, prime: FlightLeg | None) -> bool:
     return (prime.carrier, prime.number) in designators
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class PnrState:
     """Everything the reader knows about the PNR it is reading."""
 
     pnr: Pnr
     reference_day: date | None
     card_key: bytes
-    zone: Zone = BOOKING
-    by_ref: dict[str, Traveller] = field(default_factory=dict)
-    traveller: Traveller | None = None
-    ticket: Ticket | None = None
-    payment: Payment | None = None
-    after_payment: bool = False
-    leg: FlightLeg | None = None
-    leg_seats: list[Seat] = field(default_factory=list)  # seats whose flight is the current leg's
-    checkin: CheckIn | None = None
-    checkins: list[CheckIn] = field(default_factory=list)
-    requests: list[tuple[int | None, Seat]] = field(default_factory=list)
-    pending: list[Pending] = field(default_factory=list)
-    history: HistoryEntry | None = None
-    history_who: str | None = None
-    history_when: datetime | None = None
+    zone: Zone
+    by_ref: dict[str, Traveller]
+    traveller: Traveller | None
+    ticket: Ticket | None
+    payment: Payment | None
+    after_payment: bool
+    leg: FlightLeg | None
+    leg_seats: list[Seat]  # seats whose flight is the current leg's
+    checkin: CheckIn | None
+    checkins: list[CheckIn]
+    requests: list[tuple[int | None, Seat]]
+    pending: list[Pending]
+    history: HistoryEntry | None
+    history_who: str | None
+    history_when: datetime | None
+
+    def __init__(
+        self,
+        pnr: Pnr,
+        reference_day: date | None,
+        card_key: bytes,
+        zone: Zone = BOOKING,
+        by_ref: dict[str, Traveller] | None = None,
+        traveller: Traveller | None = None,
+        ticket: Ticket | None = None,
+        payment: Payment | None = None,
+        after_payment: bool = False,
+        leg: FlightLeg | None = None,
+        leg_seats: list[Seat] | None = None,
+        checkin: CheckIn | None = None,
+        checkins: list[CheckIn] | None = None,
+        requests: list[tuple[int | None, Seat]] | None = None,
+        pending: list[Pending] | None = None,
+        history: HistoryEntry | None = None,
+        history_who: str | None = None,
+        history_when: datetime | None = None,
+    ) -> None:
+        self.pnr = pnr
+        self.reference_day = reference_day
+        self.card_key = card_key
+        self.zone = zone
+        self.by_ref = dict() if by_ref is None else by_ref
+        self.traveller = traveller
+        self.ticket = ticket
+        self.payment = payment
+        self.after_payment = after_payment
+        self.leg = leg
+        self.leg_seats = list() if leg_seats is None else leg_seats
+        self.checkin = checkin
+        self.checkins = list() if checkins is None else checkins
+        self.requests = list() if requests is None else requests
+        self.pending = list() if pending is None else pending
+        self.history = history
+        self.history_who = history_who
+        self.history_when = history_when
 
     def traveller_in_context(self) -> Traveller | None:
         """The traveller the current segment is about, if any."""
@@ -565,10 +695,12 @@ def _docs_owner(state: PnrState, p: Pending, docs: Docs) -> Traveller:
 def _add_document(owner: Traveller, document: Document) -> None:
     """Add a document, or complete the one with the same type and number already there."""
     for known in owner.documents:
-        if document.number and (known.type, known.number) == (document.type, document.number):
-            for name in ("issuing_country", "expiry", "issue_date", "nationality", "place_of_issue"):
-                if getattr(known, name) is None:
-                    setattr(known, name, getattr(document, name))
+        if document.number and known.number == document.number and known.type == document.type:
+            known.issuing_country = known.issuing_country or document.issuing_country
+            known.expiry = known.expiry or document.expiry
+            known.issue_date = known.issue_date or document.issue_date
+            known.nationality = known.nationality or document.nationality
+            known.place_of_issue = known.place_of_issue or document.place_of_issue
             return
     owner.documents.append(document)
 

@@ -5,7 +5,6 @@ Every function here is total: bad input gives ``None`` (the caller records a war
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import math
 import re
@@ -15,6 +14,7 @@ MONTHS = {m: i for i, m in enumerate(
     ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1)}
 
 _DIGITS = re.compile(r"\d+")
+_NOT_DIGITS = re.compile(r"\D+")
 _FLIGHT = re.compile(r"([A-Z]{3}|[A-Z0-9]{2})\s*(\d{1,5})\s*([A-Z]?)")
 _AIRPORT = re.compile(r"[A-Z]{3}")
 _DDMMMYY = re.compile(r"(\d{1,2})([A-Z]{3})(\d{2}|\d{4})")
@@ -69,8 +69,21 @@ def ddmmyy(value: str, reference: date | None = None, *, past: bool = False) -> 
     return _date(_century(int(digits[4:]), reference, past=past), int(digits[2:4]), int(digits[:2]))
 
 
+_DDMMMYY_SEEN: dict[tuple[str, date | None, bool], date | None] = {}
+
+
 def ddmmmyy(value: str, reference: date | None = None, *, past: bool = True) -> date | None:
-    """``DDMMMYY`` as in SSR DOCS (``01JUL78``), also ``DDMMMYYYY``."""
+    """``DDMMMYY`` as in SSR DOCS (``01JUL78``), also ``DDMMMYYYY``; memoised, as a push repeats its dates."""
+    key = (value, reference, past)
+    if key in _DDMMMYY_SEEN:
+        return _DDMMMYY_SEEN[key]
+    if len(_DDMMMYY_SEEN) > 50_000:
+        _DDMMMYY_SEEN.clear()
+    result = _DDMMMYY_SEEN[key] = _ddmmmyy(value, reference, past)
+    return result
+
+
+def _ddmmmyy(value: str, reference: date | None, past: bool) -> date | None:
     text = value.strip().upper()
     m = _DDMMMYY.fullmatch(text)
     if not m or m.group(2) not in MONTHS:
@@ -193,11 +206,10 @@ def gender(value: str) -> str | None:
 
 def mask_card(number: str, key: bytes) -> tuple[str | None, str | None]:
     """(last four digits, keyed hash) of a payment card number; the number itself is never kept."""
-    digits = "".join(ch for ch in number if ch.isdigit())
+    digits = number if number.isdigit() else _NOT_DIGITS.sub("", number)
     if len(digits) < 4:
         return None, None
-    digest = hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()
-    return digits[-4:], digest
+    return digits[-4:], hmac.digest(key, digits.encode(), "sha256").hex()
 
 
 def plausible_birth(day: date | None, reference: date | None) -> bool:
