@@ -142,24 +142,12 @@ def _unreadable(reason: str) -> ParsedFile:
     return ParsedFile(errors=[Diagnostic(reason, severity="error")])
 
 
-def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
-    return {"segment": d.segment, "line": d.line, "column": d.column, "tag": d.tag, "message": d.message,
-            "severity": d.severity}
-
-
 def _file_json(path: Path, result: ParsedFile) -> dict[str, Any]:
-    messages = []
-    for message in result.messages:
-        data = to_jsonable(message)
-        data["warnings"] = [_diagnostic_json(w) for w in message.warnings]
-        for pnr, pnr_data in zip(message.pnrs, data["pnrs"], strict=True):
-            pnr_data["warnings"] = [_diagnostic_json(w) for w in pnr.warnings]
-        messages.append(data)
     return {
         "path": str(path),
-        "messages": messages,
-        "warnings": [_diagnostic_json(w) for w in result.warnings],
-        "errors": [_diagnostic_json(e) for e in result.errors],
+        "messages": [to_jsonable(message) for message in result.messages],
+        "warnings": to_jsonable(result.warnings),
+        "errors": to_jsonable(result.errors),
     }
 
 

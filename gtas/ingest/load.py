@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from gtas import config
 from gtas.ingest import assembly
-from gtas.ingest.transaction import diagnostic_json, load_parsed
+from gtas.ingest.transaction import load_parsed
 from gtas.model import Message, MessageStatus
 from gtas.parsers import parse
-from gtas.parsers.records import Diagnostic, ParsedFile
+from gtas.parsers.records import Diagnostic, ParsedFile, to_jsonable
 
 
 def process(session: Session, message: Message, card_key: bytes, *, home_country: str | None = None) -> Message:
@@ -30,8 +30,8 @@ def process(session: Session, message: Message, card_key: bytes, *, home_country
     for record in parsed.messages:
         warnings += record.warnings
         warnings += [w for pnr in record.pnrs for w in pnr.warnings]
-    message.warnings = [diagnostic_json(w) for w in warnings]
-    message.errors = [diagnostic_json(e) for e in parsed.errors]
+    message.warnings = to_jsonable(warnings)
+    message.errors = to_jsonable(parsed.errors)
     if not parsed.messages:
         message.status = MessageStatus.FAILED_PARSE
         session.flush()

@@ -13,10 +13,9 @@ from collections.abc import Collection
 from sqlalchemy.orm import Session
 
 from gtas.ingest.load import process
-from gtas.ingest.transaction import diagnostic_json
 from gtas.model import Message, MessageStatus
 from gtas.parsers import parse
-from gtas.parsers.records import Diagnostic, ParsedFile
+from gtas.parsers.records import Diagnostic, ParsedFile, to_jsonable
 
 
 def carriers_of(parsed: ParsedFile) -> list[str | None]:
@@ -51,6 +50,6 @@ def process_in_scope(session: Session, message: Message, card_key: bytes, carrie
     known = [code for code in carriers_of(parsed) if code]
     message.carrier = known[0][:3] if known else None
     message.status = MessageStatus.FAILED_LOAD
-    message.errors = [diagnostic_json(Diagnostic(refusal, severity="error"))]
+    message.errors = [to_jsonable(Diagnostic(refusal, severity="error"))]
     session.flush()
     return message

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from time import perf_counter
-from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -14,17 +13,10 @@ from gtas.ingest.api import load_api_list
 from gtas.ingest.context import LoadContext, LoadError, table_of
 from gtas.ingest.pnrs import load_pnr_push
 from gtas.model import FlightMessage, Message, MessageStatus
-from gtas.parsers.records import Diagnostic
 from gtas.parsers.records import Message as ParsedMessage
 
 ATTEMPTS = 3
 RETRYABLE = {"40001", "40P01"}  # serialization failure, deadlock detected (PostgreSQL)
-
-
-def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
-    """A parser diagnostic as stored on a message."""
-    return {"segment": d.segment, "line": d.line, "column": d.column, "tag": d.tag, "message": d.message,
-            "severity": d.severity}
 
 
 def load_parsed(session: Session, message: Message, parsed: Sequence[ParsedMessage], *, complete: bool,

@@ -64,19 +64,9 @@ ROOT = "IATA_PNRGOV_NotifRQ"
 _INFANT_TYPES = frozenset({"IN", "INF", "INS"})
 _ADDRESS_KINDS = {"R": "residence", "D": "destination"}
 _CONTACT_PREFIX = re.compile(r"^(?:E|CTCE)[+/ ]+(?=\S+@)")  # "E+NAME@HOST" as sent in PhoneNumber
-_SEAT = re.compile(r"0*(\d{1,3})([A-Z])")
 _UPI = re.compile(r"[0-9A-F]{16}")
 _WEIGHT_UNITS = {"K": 1.0, "KG": 1.0, "KGS": 1.0, "L": 0.45359237, "LB": 0.45359237, "LBS": 0.45359237}
 _PIECE_UNITS = frozenset({"N", "PC", "PCS", "P"})
-
-
-def _seat_number(text: str | None) -> str | None:
-    """``006F`` → ``6F``; other shapes kept as sent."""
-    if not text:
-        return None
-    value = text.strip().upper()
-    match = _SEAT.fullmatch(value)
-    return f"{int(match.group(1))}{match.group(2)}" if match else value
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -624,7 +614,8 @@ class _Reader:
         traveller = self.find_traveller(element, pnr)
         ref = xml.attr(element, "RPH") or (traveller.reference if traveller else None)
         seat_element = xml.child(element, "SeatNumber")
-        number = _seat_number(values.clean(seat_element.text) if seat_element is not None else None)
+        text = values.clean(seat_element.text) if seat_element is not None else None
+        number = values.seat(text) if text else None
         if number:
             pnr.seats.append(Seat(
                 number=number, traveller_ref=ref, cabin=xml.attr(seat_element, "CabinClass"),
