@@ -18,14 +18,26 @@ def process(session: Session, message: Message, card_key: bytes, *, home_country
     """Parse and load a received message; duplicates are left alone. Flushes, never commits."""
     if message.status == MessageStatus.DUPLICATE:
         return message
-    home = home_country or config.home_country()
+    parsed, parse_ms = parse_message(message, card_key)
+    return load_file(session, message, parsed, parse_ms, card_key, home_country=home_country)
+
+
+def parse_message(message: Message, card_key: bytes) -> tuple[ParsedFile, float]:
+    """The parsed raw bytes and the milliseconds it took; a parser failure becomes an error, never an exception."""
     started = perf_counter()
     try:
         parsed = parse(message.raw, card_key=card_key)
     except Exception as exc:  # the parsers promise not to raise; if one does, the message still gets a reason
         parsed = ParsedFile(errors=[Diagnostic(f"internal parser error ({type(exc).__name__}: {exc})",
                                                severity="error")])
-    message.parse_ms = round((perf_counter() - started) * 1000, 3)
+    return parsed, round((perf_counter() - started) * 1000, 3)
+
+
+def load_file(session: Session, message: Message, parsed: ParsedFile, parse_ms: float, card_key: bytes, *,
+              home_country: str | None = None) -> Message:
+    """Record what parsing said about a received message, then load what it holds. Flushes, never commits."""
+    home = home_country or config.home_country()
+    message.parse_ms = parse_ms
     warnings = list(parsed.warnings)
     for record in parsed.messages:
         warnings += record.warnings
