@@ -5,13 +5,15 @@
     python3 dev.py test     install what is needed, then run the whole test suite (lint, types, tests)
 
 Both create ./.venv on first use and reinstall only when the project files or the parser sources change (the
-parsers are compiled with mypyc where a C compiler is available; see setup.py).
+parsers are compiled with mypyc where a C compiler is available; see setup.py). `test` also installs Debian's
+chromium, which the browser tests drive headless through Playwright, when it is missing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -22,6 +24,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 STAMP = VENV / ".gtas-installed"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's browser, driven by the browser tests (tests/e2e)
 
 
 def run(*args: str | Path, check: bool = True) -> int:
@@ -52,9 +55,26 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
+def ensure_chromium() -> None:
+    """Install Debian's chromium for the browser tests when it is missing (Playwright's own browsers are not used)."""
+    if CHROMIUM.exists():
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        print(f"{CHROMIUM} is missing: the browser tests will be skipped (as root: apt-get install chromium)",
+              flush=True)
+        return
+    print(f"{CHROMIUM} is missing: installing Debian's chromium for the browser tests", flush=True)
+    os.environ["DEBIAN_FRONTEND"] = "noninteractive"
+    if run("apt-get", "install", "-y", "chromium", check=False):
+        run("apt-get", "update")  # the package lists were missing or out of date
+        run("apt-get", "install", "-y", "chromium")
+
+
 def start() -> int:
-    """Embedded default: parse the sample messages and print what they say."""
-    return run(BIN / "gtas", "parse", "sample_messages", check=False)
+    """Embedded default: demo traffic for the next 72 hours loaded and assessed, then the web application."""
+    if run(BIN / "gtas", "demo", check=False):
+        return 1
+    return run(BIN / "gtas", "serve", *sys.argv[2:], check=False)
 
 
 def test() -> int:
@@ -75,6 +95,8 @@ def main() -> int:
         print(__doc__)
         return 2
     ensure_environment()
+    if sys.argv[1] == "test":
+        ensure_chromium()
     return commands[sys.argv[1]]()
 
 

@@ -10,9 +10,16 @@ from typing import Any
 import click
 
 from gtas import config
+from gtas.demo import demo_command
 from gtas.parsers import parse
 from gtas.parsers.records import Diagnostic, Message, ParsedFile, to_jsonable
+from gtas.rules.rules_cli import rules
+from gtas.rules.screen_cli import screen
+from gtas.rules.watchlist_cli import watchlist
+from gtas.serve import serve_command
 from gtas.token_cli import token
+from gtas.user_cli import user
+from gtas.worker import publish_command, worker_command
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -24,6 +31,14 @@ def cli() -> None:
 
 
 cli.add_command(token)
+cli.add_command(screen)
+cli.add_command(user)
+cli.add_command(watchlist)
+cli.add_command(rules)
+cli.add_command(serve_command)
+cli.add_command(worker_command)
+cli.add_command(publish_command)
+cli.add_command(demo_command)
 
 
 @cli.command("parse")
@@ -197,6 +212,7 @@ def ingest_command(paths: tuple[Path, ...]) -> None:
     Example: gtas ingest sample_messages/
     """
     from gtas.ingest.batch import IngestSummary, ingest_file, open_database
+    from gtas.rules.loaded import assess_loaded
 
     files = _expand(paths)
     sessions, engine = open_database(config.database_url())
@@ -206,6 +222,7 @@ def ingest_command(paths: tuple[Path, ...]) -> None:
         with click.progressbar(files, label="ingesting", item_show_func=lambda p: p.name if p else None) as bar:
             for path in bar:
                 ingest_file(sessions, path, card_key, home_country, summary, max_bytes=MAX_FILE_BYTES)
+        summary.assessed = assess_loaded(sessions, limit=None)
     finally:
         engine.dispose()
     for label, value in summary.rows():

@@ -25,13 +25,32 @@ SETTINGS = (
     Setting("GTAS_HOME_COUNTRY", "USA", "ISO alpha-3 code of the country this system guards (flight direction)"),
     Setting("GTAS_PART_TIMEOUT_SECONDS", "600", "seconds to wait for the missing parts of a multi-part list "
                                                 "before loading what came, with a warning"),
-    Setting("GTAS_MAX_MESSAGE_BYTES", str(16 * 1024 * 1024), "largest message accepted over HTTP, in bytes"),
+    Setting("GTAS_MAX_MESSAGE_BYTES", str(16 * 1024 * 1024),
+            "largest message accepted over HTTP or from the queue, in bytes"),
     Setting("GTAS_RATE_LIMIT_PER_MINUTE", "600", "requests one API token may make per minute"),
     Setting("GTAS_INBOX", "<GTAS_HOME>/inbox", "drop folder polled for message files (processed/ and failed/ "
                                                "are made beside the files)"),
     Setting("GTAS_POLL_SECONDS", "5", "seconds between two polls of the drop folder"),
+    Setting("GTAS_RISK_BANDS", "high=50,medium=20,low=1", "risk score thresholds of the bands (a score at or above "
+                                                          "a threshold is in that band; a watchlist hit is high)"),
+    Setting("GTAS_RESCREEN_HOURS", "24", "after a rule or watchlist change, travellers of flights that arrived up to "
+                                         "this many hours ago are re-screened too (besides those still to arrive)"),
+    Setting("GTAS_AMQP_URL", "", "RabbitMQ URL (amqp://user:password@host/vhost) of the message queue that "
+                                 "`gtas worker` consumes; empty: no queue, messages are processed in-process"),
+    Setting("GTAS_AMQP_QUEUE", "gtas.messages", "durable queue airlines publish messages to (poison messages go "
+                                                "to the same name + .dead)"),
+    Setting("GTAS_WORKERS", "1", "worker processes `gtas worker` runs"),
     Setting("GTAS_CONFIG", "", "settings file (TOML, keys are setting names) read between the environment "
                                "and the defaults"),
+    Setting("GTAS_SECRET_KEY", "", "key that signs the UI's session cookies and forms "
+                                   "(default: generated once into GTAS_HOME/secret.key)"),
+    Setting("GTAS_SIGN_IN_ATTEMPTS", "5", "failed sign-ins in a row that lock a user's account"),
+    Setting("GTAS_LOCKOUT_MINUTES", "15", "minutes an account stays locked after too many failed sign-ins"),
+    Setting("GTAS_SESSION_IDLE_MINUTES", "30", "minutes without a request after which a UI user is signed out"),
+    Setting("GTAS_SESSION_MAX_HOURS", "12", "hours after signing in at which a UI user is signed out regardless"),
+    Setting("GTAS_PASSWORD_MIN_LENGTH", "12", "fewest characters a user's password may have"),
+    Setting("GTAS_SECURE_COOKIES", "auto", "send the session cookie only over HTTPS: true, false, or auto "
+                                           "(when the request came over HTTPS)"),
 )
 
 
@@ -99,7 +118,7 @@ def _positive_number(name: str) -> float:
 
 
 def max_message_bytes() -> int:
-    """The largest message body accepted over HTTP."""
+    """The largest message body accepted over HTTP or from the queue."""
     return int(_positive_number("GTAS_MAX_MESSAGE_BYTES"))
 
 
@@ -118,15 +137,84 @@ def poll_seconds() -> float:
     return _positive_number("GTAS_POLL_SECONDS")
 
 
+def amqp_url() -> str:
+    """The message-queue URL, or "" when there is no queue (embedded default)."""
+    return setting("GTAS_AMQP_URL").strip()
+
+
+def amqp_queue() -> str:
+    """The queue messages are consumed from."""
+    name = setting("GTAS_AMQP_QUEUE").strip()
+    if not name:
+        raise ValueError("GTAS_AMQP_QUEUE must name a queue")
+    return name
+
+
+def workers() -> int:
+    """How many worker processes `gtas worker` runs."""
+    value = setting("GTAS_WORKERS")
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ValueError(f"GTAS_WORKERS must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 def card_key() -> bytes:
     """The card-hash key: GTAS_CARD_KEY, else a random key created once in the instance folder."""
-    configured = setting("GTAS_CARD_KEY")
+    return _instance_secret("GTAS_CARD_KEY", "card.key")
+
+
+def secret_key() -> bytes:
+    """The key that signs session cookies: GTAS_SECRET_KEY, else a random key created once in the instance folder."""
+    return _instance_secret("GTAS_SECRET_KEY", "secret.key")
+
+
+def _instance_secret(name: str, filename: str) -> bytes:
+    """The setting's value, else the random key kept in ``filename`` of the instance folder (made on first use)."""
+    configured = setting(name)
     if configured:
         return configured.encode()
-    path = home() / "card.key"
+    path = home() / filename
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip().encode()
+
+
+def sign_in_attempts() -> int:
+    """How many failed sign-ins in a row lock an account."""
+    return int(_positive_number("GTAS_SIGN_IN_ATTEMPTS"))
+
+
+def lockout_minutes() -> float:
+    """How long a locked account stays locked."""
+    return _positive_number("GTAS_LOCKOUT_MINUTES")
+
+
+def session_idle_minutes() -> float:
+    """Idle time after which a UI session ends."""
+    return _positive_number("GTAS_SESSION_IDLE_MINUTES")
+
+
+def session_max_hours() -> float:
+    """Time after signing in at which a UI session ends, however active."""
+    return _positive_number("GTAS_SESSION_MAX_HOURS")
+
+
+def password_min_length() -> int:
+    """The shortest password a user may choose."""
+    return int(_positive_number("GTAS_PASSWORD_MIN_LENGTH"))
+
+
+def secure_cookies() -> str:
+    """When the session cookie is marked Secure: "true", "false" or "auto" (requests that came over HTTPS)."""
+    value = setting("GTAS_SECURE_COOKIES").strip().lower()
+    if value not in ("true", "false", "auto"):
+        raise ValueError(f"GTAS_SECURE_COOKIES must be true, false or auto, not {value!r}")
+    return value
+
+
+def rescreen_hours() -> float:
+    """Hours back from now whose arrived flights a re-screening still covers."""
+    return _positive_number("GTAS_RESCREEN_HOURS")

@@ -1,4 +1,5 @@
-"""Background jobs (APScheduler): polling the drop folder."""
+"""Background jobs (APScheduler): polling the drop folder, loading overdue incomplete multi-part series, assessing
+what was loaded, re-screening after rule and watchlist changes, expiring watchlist entries."""
 
 from __future__ import annotations
 
@@ -7,23 +8,64 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from gtas.ingest.assembly import load_overdue
 from gtas.ingest.folder import poll_folder
 
 POLL_JOB = "poll-folder"
+OVERDUE_JOB = "load-overdue-series"
+OVERDUE_SECONDS = 60
+ASSESS_JOB = "assess-loaded"
+ASSESS_SECONDS = 5
+RESCREEN_JOB = "rescreen"
+RESCREEN_SECONDS = 10
+RESCREEN_BATCHES = 40  # per run of the job: other jobs get their turn between runs
+EXPIRY_JOB = "expire-watchlist-entries"
+EXPIRY_SECONDS = 300
 
 
 def make_scheduler(session_factory: sessionmaker[Session], inbox: Path, card_key: bytes, *, poll_seconds: float,
                    home_country: str | None = None) -> BackgroundScheduler:
-    """A scheduler (not started) that polls the inbox every ``poll_seconds``; one poll at a time, missed ones merged."""
+    """A scheduler (not started): the inbox polled every ``poll_seconds``, overdue series loaded every minute, loaded
+    messages assessed (those their loader did not assess), re-screening runs worked through, entries expired.
+
+    One run of each job at a time; runs missed while one was busy are merged into one.
+    """
+    from gtas.rules.loaded import assess_loaded
+    from gtas.rules.rescreen import run_rescreens
+
     inbox.mkdir(parents=True, exist_ok=True)
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(poll_folder, "interval", seconds=poll_seconds, id=POLL_JOB, max_instances=1, coalesce=True,
                       args=(session_factory, inbox, card_key), kwargs={"home_country": home_country})
+    scheduler.add_job(load_overdue_series, "interval", seconds=OVERDUE_SECONDS, id=OVERDUE_JOB, max_instances=1,
+                      coalesce=True, args=(session_factory, card_key, home_country))
+    scheduler.add_job(assess_loaded, "interval", seconds=ASSESS_SECONDS, id=ASSESS_JOB, max_instances=1,
+                      coalesce=True, args=(session_factory,), kwargs={"limit": None})
+    scheduler.add_job(run_rescreens, "interval", seconds=RESCREEN_SECONDS, id=RESCREEN_JOB, max_instances=1,
+                      coalesce=True, args=(session_factory,), kwargs={"max_batches": RESCREEN_BATCHES})
+    scheduler.add_job(expire_watchlist_entries, "interval", seconds=EXPIRY_SECONDS, id=EXPIRY_JOB, max_instances=1,
+                      coalesce=True, args=(session_factory,))
     return scheduler
 
 
+def expire_watchlist_entries(session_factory: sessionmaker[Session]) -> int:
+    """Mark the watchlist entries whose validity has ended as expired (a re-screening follows); how many."""
+    from gtas.rules.watchlists import expire_entries
+
+    with session_factory.begin() as session:
+        return expire_entries(session, who="scheduler")
+
+
+def load_overdue_series(session_factory: sessionmaker[Session], card_key: bytes, home_country: str | None) -> int:
+    """Load every incomplete multi-part series that waited past GTAS_PART_TIMEOUT_SECONDS; how many were loaded."""
+    from gtas import config
+
+    with session_factory.begin() as session:
+        return len(load_overdue(session, card_key, home_country or config.home_country()))
+
+
 def scheduler_from_settings(session_factory: sessionmaker[Session]) -> BackgroundScheduler:
-    """The folder-polling scheduler for GTAS_INBOX every GTAS_POLL_SECONDS (not started)."""
+    """The scheduler for GTAS_INBOX every GTAS_POLL_SECONDS (not started)."""
     from gtas import config
 
     return make_scheduler(session_factory, config.inbox(), config.card_key(), poll_seconds=config.poll_seconds(),

@@ -12,7 +12,7 @@ from gtas.ingest.context import LoadContext, LoadError
 from gtas.ingest.flights import prime_leg, update_counts, upsert_flight
 from gtas.ingest.keys import identity_keys
 from gtas.ingest.links import link_to_pnrs
-from gtas.ingest.travellers import Listed, link_persons, record_sources, replace_documents, upsert_travellers
+from gtas.ingest.travellers import Listed, record_sources, replace_documents, upsert_travellers
 from gtas.model import Message, Traveller, TravellerSource
 from gtas.parsers.records import Message as ApiMessage
 
@@ -49,14 +49,11 @@ def load_api_list(ctx: LoadContext, parsed: ApiMessage, *, complete: bool) -> No
     moment = (ctx.moment(parsed.prepared).isoformat(), message.id)
     listed = [Listed(t, key) for t, key in zip(parsed.travellers, identity_keys(parsed.travellers), strict=True)]
     history = _api_history(session, flight_id, kind)
-    existing = dict(session.execute(select(Traveller.identity_key, Traveller.id).where(
-        Traveller.flight_id == flight_id, Traveller.identity_key.in_([i.key for i in listed]))).all())
-    stale = [i for i in listed if i.key in existing and history.last.get(existing[i.key], moment) > moment]
+    stale = _stale(session, flight_id, listed, history, moment) if history.last else []
     current = [i for i in listed if i not in stale]
     upsert_travellers(session, flight_id, current, message.id, authoritative=True, warnings=ctx.warnings)
     upsert_travellers(session, flight_id, stale, message.id, authoritative=False, warnings=ctx.warnings)
     replace_documents(session, current, ctx.warnings)
-    link_persons(session, listed)
     meta = {"list": {"at": moment[0], "kind": kind, "complete": supersedes}}
     record_sources(session, listed, message.id, meta)
     if boarded is not None and listed:
@@ -83,12 +80,12 @@ class _History:
 def _api_history(session: Session, flight_id: int, kind: str) -> _History:
     history = _History()
     rows = session.execute(
-        select(TravellerSource.traveller_id, TravellerSource.message_id, TravellerSource.fields)
+        select(TravellerSource.traveller_id, TravellerSource.message_id, TravellerSource.fields["list"])
         .join(Traveller, Traveller.id == TravellerSource.traveller_id)
         .join(Message, Message.id == TravellerSource.message_id)
         .where(Traveller.flight_id == flight_id, Message.type == "PAXLST"))
-    for traveller_id, message_id, fields in rows:
-        meta: dict[str, Any] = fields.get("list") or {}
+    for traveller_id, message_id, listing in rows:
+        meta: dict[str, Any] = listing or {}
         if meta.get("kind") != kind:
             continue
         moment = (str(meta.get("at")), message_id)
@@ -96,3 +93,11 @@ def _api_history(session: Session, flight_id: int, kind: str) -> _History:
         if meta.get("complete") and (history.newest_complete is None or moment > history.newest_complete):
             history.newest_complete = moment
     return history
+
+
+def _stale(session: Session, flight_id: int, listed: list[Listed], history: _History,
+           moment: tuple[str, int]) -> list[Listed]:
+    """The travellers a newer list already named: this (older) list only fills their gaps."""
+    existing = {key: traveller_id for key, traveller_id in session.execute(select(Traveller.identity_key, Traveller.id)
+                .where(Traveller.flight_id == flight_id, Traveller.identity_key.in_([i.key for i in listed])))}
+    return [i for i in listed if i.key in existing and history.last.get(existing[i.key], moment) > moment]

@@ -23,6 +23,7 @@ class IngestSummary:
     files: int = 0
     messages: int = 0
     loaded: int = 0
+    assessed: int = 0  # messages whose travellers were then assessed (filled by the caller)
     duplicates: int = 0
     partial: int = 0
     failed: int = 0
@@ -34,6 +35,7 @@ class IngestSummary:
     def rows(self) -> list[tuple[str, str]]:
         """The summary table: label, value."""
         return [("files", str(self.files)), ("messages", str(self.messages)), ("loaded", str(self.loaded)),
+                ("assessed", str(self.assessed)),
                 ("duplicates", str(self.duplicates)), ("partial", str(self.partial)), ("failed", str(self.failed)),
                 ("flights", str(len(self.flights))), ("travellers", str(self.travellers)), ("PNRs", str(self.pnrs)),
                 ("time", f"{perf_counter() - self.started:.2f} s")]

@@ -9,8 +9,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from gtas import reference
-from gtas.db import dialect_insert
-from gtas.ingest.context import table_of
+from gtas.ingest.context import table_of, upsert
 from gtas.ingest.keys import fit_rows
 from gtas.model import Flight, FlightMessage, Traveller
 from gtas.parsers.records import FlightLeg, Role
@@ -48,7 +47,7 @@ def upsert_flight(session: Session, leg: FlightLeg, home_country: str, message_i
         row[received[0]] = received[1]
     table = table_of(Flight)
     fit_rows(table, [row], warnings)
-    statement = dialect_insert(session.get_bind().dialect.name, table).values(row)
+    statement = upsert(session, table).values(row)
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
         index_elements=["carrier", "number", "origin", "destination", "departure_date"],
@@ -57,11 +56,8 @@ def upsert_flight(session: Session, leg: FlightLeg, home_country: str, message_i
                            "direction")}
         | {name: case((table.c[name].is_(None) | (excluded[name] > table.c[name]), excluded[name]),
                       else_=table.c[name]) for name in ([received[0]] if received else [])})
-    session.execute(statement)
-    flight_id: int = session.scalars(select(Flight.id).where(
-        Flight.carrier == row["carrier"], Flight.number == row["number"], Flight.origin == row["origin"],
-        Flight.destination == row["destination"], Flight.departure_date == row["departure_date"])).one()
-    link = dialect_insert(session.get_bind().dialect.name, table_of(FlightMessage))
+    flight_id: int = session.execute(statement.returning(table.c.id)).scalar_one()
+    link = upsert(session, table_of(FlightMessage))
     session.execute(link.values(flight_id=flight_id, message_id=message_id).on_conflict_do_nothing())
     return flight_id
 

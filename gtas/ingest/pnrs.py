@@ -1,34 +1,63 @@
-"""PNR pushes (PNRGOV): bookings with immutable versions, their flights, current views and travellers."""
+"""PNR pushes (PNRGOV): bookings with immutable versions, their flights, current views and travellers.
+
+A push mostly repeats bookings unchanged since the previous one: a PNR whose content (its digest) equals its current
+version gets no new version, view or traveller rows, only a ``PnrPush`` saying this push carried it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from gtas.db import dialect_insert
-from gtas.ingest.context import LoadContext, table_of
+from gtas.ingest.context import LoadContext, copy_rows, insert_rows, table_of, upsert
 from gtas.ingest.flights import prime_leg, update_counts, upsert_flight
 from gtas.ingest.keys import fit_rows, identity_keys
 from gtas.ingest.links import link_to_pnrs
-from gtas.ingest.travellers import Listed, link_persons, record_sources, upsert_travellers
+from gtas.ingest.travellers import Listed, record_sources, upsert_travellers
 from gtas.ingest.views import rewrite_views
-from gtas.model import Flight, Pnr, PnrFlight, PnrFlightStatus, PnrVersion
-from gtas.parsers.records import FlightLeg, to_jsonable
+from gtas.model import Flight, Pnr, PnrFlight, PnrFlightStatus, PnrPush, PnrVersion
+from gtas.parsers.records import FlightLeg
 from gtas.parsers.records import Message as PnrMessage
 from gtas.parsers.records import Pnr as PnrRecord
 
 EARLIEST = datetime(1, 1, 1)
+CHUNK = 500
+
+PnrKey = tuple[str, str, date]
+
+
+@dataclass(slots=True)
+class Booking:
+    """One PNR of the push: its record, its content as JSON and the digest of that, and what loading it needs."""
+
+    record: PnrRecord
+    snapshot: bytes  # the content as JSON
+    digest: str
+    id: int = 0
+    changed: bool = True  # differs from the current version (or is new)
+    newest: bool = True  # becomes (or already is) the current version
+    inserted: bool = False  # new: inserted by this push, already current
+
+
+def as_booking(pnr: PnrRecord) -> Booking:
+    """A PNR with its content as JSON (without where it stood in the message and what the parser said about it)."""
+    snapshot = orjson.dumps(dataclasses.replace(pnr, first_segment=None, warnings=[]))
+    return Booking(pnr, snapshot, hashlib.sha256(snapshot).hexdigest())
 
 
 def load_pnr_push(ctx: LoadContext, parsed: PnrMessage, *, complete: bool) -> None:
-    """Load every PNR of a push: versions, the pushed flight and its travellers, current views of the newest."""
+    """Load every PNR of a push: versions of the changed, the pushed flight and its travellers, current views."""
     session, message = ctx.session, ctx.message
     leg = prime_leg(parsed.flights, ctx.home_country)
     flight_id = upsert_flight(session, leg, ctx.home_country, message.id, ctx.warnings,
-                                          received=("pnr_received_at", message.received_at)) if leg else None
+                              received=("pnr_received_at", message.received_at)) if leg else None
     if flight_id is not None:
         ctx.flights.add(flight_id)
     pushed_at = ctx.moment(parsed.prepared)
@@ -36,29 +65,32 @@ def load_pnr_push(ctx: LoadContext, parsed: PnrMessage, *, complete: bool) -> No
     records = _keyed(ctx, parsed.pnrs, parsed.flights[0].carrier if parsed.flights else None, fallback_day)
     if not records:
         return
-    pnr_ids = _upsert_pnrs(session, records, ctx.warnings)
-    by_id = {pnr_ids[key]: pnr for key, pnr in records.items()}
-    versions = [{"pnr_id": pnr_id, "message_id": message.id, "flight_id": flight_id, "pushed_at": pushed_at,
-                 "last_modified": pnr.last_modified, "snapshot": to_jsonable(pnr)} for pnr_id, pnr in by_id.items()]
-    session.execute(dialect_insert(session.get_bind().dialect.name, table_of(PnrVersion))
-                    .on_conflict_do_nothing(index_elements=["pnr_id", "message_id"]), versions)
-    newest = _make_current(session, by_id, message.id)
+    bookings = _upsert_pnrs(session, records, message.id, ctx.warnings)
+    changed = [b for b in bookings if b.changed]
+    _add_versions(session, changed, message.id, flight_id, pushed_at)
+    _make_current(session, [b for b in changed if b.newest and not b.inserted], message.id)
     travellers: dict[tuple[int, str], int] = {}
     if flight_id is not None:
-        _pnr_flights(session, flight_id, set(by_id), message.id, pushed_at, complete=complete)
-        travellers = _load_travellers(ctx, flight_id, by_id)
-    flights = _itinerary_flights(session, [leg for pnr_id in newest for leg in by_id[pnr_id].itinerary])
-    rewrite_views(session, {pnr_id: by_id[pnr_id] for pnr_id in newest}, travellers, flights, ctx.warnings)
+        carried_before = _pnr_flights(session, flight_id, {b.id for b in bookings}, message.id, pushed_at,
+                                      complete=complete)
+        travellers = _load_travellers(ctx, flight_id, [b for b in bookings
+                                                       if b.changed or b.id not in carried_before])
+    insert_rows(session, upsert(session, table_of(PnrPush)).on_conflict_do_nothing(), [
+        {"pnr_id": b.id, "message_id": message.id, "flight_id": flight_id, "pushed_at": pushed_at}
+        for b in bookings])
+    current = {b.id: b.record for b in changed if b.newest}
+    flights = _itinerary_flights(session, [leg for pnr in current.values() for leg in pnr.itinerary])
+    rewrite_views(session, current, travellers, flights, ctx.warnings)
     if flight_id is not None:
         link_to_pnrs(session, flight_id)
         update_counts(session, flight_id)
-    ctx.pnrs += len(by_id)
+    ctx.pnrs += len(bookings)
 
 
 def _keyed(ctx: LoadContext, pnrs: list[PnrRecord], carrier: str | None,
-           fallback_day: date) -> dict[tuple[str, str, date], PnrRecord]:
+           fallback_day: date) -> dict[PnrKey, PnrRecord]:
     """PNRs by their key (owner, locator, booking date); the first of a repeated key wins."""
-    out: dict[tuple[str, str, date], PnrRecord] = {}
+    out: dict[PnrKey, PnrRecord] = {}
     for pnr in pnrs:
         if not pnr.record_locator:
             ctx.warn("a PNR without record locator was not loaded")
@@ -69,57 +101,81 @@ def _keyed(ctx: LoadContext, pnrs: list[PnrRecord], carrier: str | None,
     return out
 
 
-def _upsert_pnrs(session: Session, records: dict[tuple[str, str, date], PnrRecord],
-                 warnings: list[dict[str, Any]]) -> dict[tuple[str, str, date], int]:
-    rows = [{"carrier": c, "record_locator": loc, "created_on": day, "created_at": pnr.created}
-            for (c, loc, day), pnr in sorted(records.items())]  # one lock order for every worker
+def _upsert_pnrs(session: Session, records: dict[PnrKey, PnrRecord], message_id: int,
+                 warnings: list[dict[str, Any]]) -> list[Booking]:
+    """Insert the new PNRs (current from the start), then compare every PNR with its current version."""
+    bookings = {key: as_booking(pnr) for key, pnr in records.items()}
+    rows = [{"carrier": c, "record_locator": loc, "created_on": day, "created_at": b.record.created,
+             "last_modified": b.record.last_modified, "current_message_id": message_id, "digest": b.digest}
+            for (c, loc, day), b in sorted(bookings.items())]  # one lock order for every worker
     fit_rows(table_of(Pnr), rows, warnings)
-    insert = dialect_insert(session.get_bind().dialect.name, table_of(Pnr))
-    session.execute(insert.on_conflict_do_nothing(index_elements=["carrier", "record_locator", "created_on"]), rows)
-    locators = sorted({loc for _, loc, _ in records})
-    ids: dict[tuple[str, str, date], int] = {}
-    for start in range(0, len(locators), 500):
-        for pnr_id, carrier, locator, day in session.execute(
-                select(Pnr.id, Pnr.carrier, Pnr.record_locator, Pnr.created_on)
-                .where(Pnr.record_locator.in_(locators[start:start + 500]))):
-            if (carrier, locator, day) in records:
-                ids[(carrier, locator, day)] = pnr_id
-    return ids
+    insert_rows(session, upsert(session, table_of(Pnr)).on_conflict_do_nothing(
+        index_elements=["carrier", "record_locator", "created_on"]), rows)
+    carriers = sorted({carrier for carrier, _, _ in bookings})
+    locators = sorted({locator for _, locator, _ in bookings})
+    for start in range(0, len(locators), CHUNK):  # on the unique index: carrier, then locator
+        for pnr_id, carrier, locator, day, last_modified, current_message, current_digest in session.execute(
+                select(Pnr.id, Pnr.carrier, Pnr.record_locator, Pnr.created_on, Pnr.last_modified,
+                       Pnr.current_message_id, Pnr.digest)
+                .where(Pnr.carrier.in_(carriers), Pnr.record_locator.in_(locators[start:start + CHUNK]))):
+            booking = bookings.get((carrier, locator, day))
+            if booking is None:  # the same locator on another booking date
+                continue
+            booking.id = pnr_id
+            if current_message == message_id:  # inserted just now
+                booking.inserted = True
+                continue
+            booking.changed = current_digest != booking.digest
+            mine = (booking.record.last_modified or EARLIEST, message_id)
+            booking.newest = booking.changed and (
+                current_message is None or mine >= (last_modified or EARLIEST, current_message))
+    return list(bookings.values())
 
 
-def _make_current(session: Session, by_id: dict[int, PnrRecord], message_id: int) -> list[int]:
-    """Make this push the current version of each PNR it is newest for (last modified, then received order)."""
-    newest = []
-    current = session.execute(select(Pnr.id, Pnr.last_modified, Pnr.current_message_id)
-                              .where(Pnr.id.in_(list(by_id)))).all()
-    for pnr_id, last_modified, current_message in current:
-        mine = (by_id[pnr_id].last_modified or EARLIEST, message_id)
-        if current_message is None or mine >= (last_modified or EARLIEST, current_message):
-            newest.append(pnr_id)
-    if newest:
-        session.execute(update(table_of(Pnr)).where(table_of(Pnr).c.id == bindparam("pnr"))
-                        .values(last_modified=bindparam("modified"), current_message_id=message_id),
-                        [{"pnr": i, "modified": by_id[i].last_modified} for i in newest])
-    return newest
+def _add_versions(session: Session, changed: list[Booking], message_id: int, flight_id: int | None,
+                  pushed_at: datetime) -> None:
+    """A version for each changed PNR; a series loaded again keeps the versions it gave the first time."""
+    table = table_of(PnrVersion)
+    already = set(session.scalars(select(table.c.pnr_id).where(table.c.message_id == message_id)))
+    copy_rows(session, table, [
+        {"pnr_id": b.id, "message_id": message_id, "flight_id": flight_id, "pushed_at": pushed_at,
+         "last_modified": b.record.last_modified, "digest": b.digest,
+         "snapshot": orjson.Fragment(b.snapshot)}
+        for b in changed if b.id not in already])
+
+
+def _make_current(session: Session, bookings: list[Booking], message_id: int) -> None:
+    """Make this push the current version of existing PNRs it is newest for."""
+    table = table_of(Pnr)
+    rows = [{"pnr": b.id, "modified": b.record.last_modified, "digest": b.digest} for b in bookings]
+    if rows:
+        session.execute(update(table).where(table.c.id == bindparam("pnr"), table.c.current_message_id != message_id)
+                        .values(last_modified=bindparam("modified"), current_message_id=message_id,
+                                digest=bindparam("digest")), rows)
 
 
 def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id: int, pushed_at: datetime, *,
-                 complete: bool) -> None:
-    """Bookings on the flight: the newest complete push says which are active; the others are cancelled."""
-    pushes = session.execute(select(PnrVersion.pushed_at, PnrVersion.message_id, PnrVersion.pnr_id)
-                             .where(PnrVersion.flight_id == flight_id)).all()
+                 complete: bool) -> set[int]:
+    """Bookings on the flight: the newest complete push says which are active; the others are cancelled.
+
+    Returns the PNRs that earlier pushes for this flight already carried.
+    """
+    pushes = session.execute(select(PnrPush.pushed_at, PnrPush.message_id, PnrPush.pnr_id)
+                             .where(PnrPush.flight_id == flight_id)).all()
     members: dict[tuple[datetime, int], set[int]] = {}
     for at, mid, pnr_id in pushes:
         members.setdefault((at, mid), set()).add(pnr_id)
     mine = (pushed_at, message_id)
     newest = max(members, default=mine)
     table = table_of(PnrFlight)
-    insert = dialect_insert(session.get_bind().dialect.name, table)
+    insert = upsert(session, table)
     now = datetime.now(UTC)
     if mine >= newest:
-        active = [{"pnr_id": p, "flight_id": flight_id, "status": PnrFlightStatus.ACTIVE} for p in sorted(pnr_ids)]
-        session.execute(insert.on_conflict_do_update(index_elements=["pnr_id", "flight_id"], set_={
-            "status": PnrFlightStatus.ACTIVE, "cancelled_at": None}), active)
+        active = [{"pnr_id": p, "flight_id": flight_id, "status": PnrFlightStatus.ACTIVE, "cancelled_at": None}
+                  for p in sorted(pnr_ids)]
+        insert_rows(session, insert.on_conflict_do_update(  # rows already active are left alone (not rewritten)
+            index_elements=["pnr_id", "flight_id"], where=table.c.status != insert.excluded.status,
+            set_={"status": insert.excluded.status, "cancelled_at": insert.excluded.cancelled_at}), active)
         if complete:
             session.execute(update(table).where(table.c.flight_id == flight_id, table.c.pnr_id.not_in(pnr_ids),
                                                 table.c.status == PnrFlightStatus.ACTIVE)
@@ -129,25 +185,26 @@ def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id
         rows = [{"pnr_id": p, "flight_id": flight_id,
                  "status": PnrFlightStatus.ACTIVE if p in still else PnrFlightStatus.CANCELLED,
                  "cancelled_at": None if p in still else now} for p in sorted(pnr_ids)]
-        session.execute(insert.on_conflict_do_nothing(), rows)
+        insert_rows(session, insert.on_conflict_do_nothing(), rows)
+    return {pnr_id for _, _, pnr_id in pushes}
 
 
-def _load_travellers(ctx: LoadContext, flight_id: int, by_id: dict[int, PnrRecord]) -> dict[tuple[int, str], int]:
+def _load_travellers(ctx: LoadContext, flight_id: int, bookings: list[Booking]) -> dict[tuple[int, str], int]:
     """PNR travellers as travellers of the pushed flight (gaps filled; API data wins); refs → traveller ids."""
     listed: list[Listed] = []
     owners: list[int | None] = []
     refs: list[tuple[int, str]] = []
-    for pnr_id, pnr in by_id.items():
+    for booking in bookings:
+        pnr = booking.record
         for traveller in pnr.travellers:
             if traveller.record_locator is None:
                 traveller.record_locator = pnr.record_locator
         for traveller, key in zip(pnr.travellers, identity_keys(pnr.travellers), strict=True):
             listed.append(Listed(traveller, key))
-            owners.append(pnr_id)
-            refs.append((pnr_id, traveller.reference or ""))
+            owners.append(booking.id)
+            refs.append((booking.id, traveller.reference or ""))
     upsert_travellers(ctx.session, flight_id, listed, ctx.message.id, authoritative=False, pnr_ids=owners,
                       warnings=ctx.warnings)
-    link_persons(ctx.session, listed)
     record_sources(ctx.session, listed, ctx.message.id)
     ctx.travellers += len(listed)
     return {ref: item.id for ref, item in zip(refs, listed, strict=True)}

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from gtas.ingest.context import table_of
+from gtas.ingest.context import copy_rows, table_of
 from gtas.ingest.keys import fit_rows, normalise
 from gtas.model import (
     Agency,
@@ -50,8 +50,7 @@ def rewrite_views(session: Session, pnrs: Mapping[int, PnrRecord], travellers: M
         table = table_of(view)
         for start in range(0, len(ids), 500):
             session.execute(delete(table).where(table.c.pnr_id.in_(ids[start:start + 500])))
-        if rows[view]:
-            session.execute(table.insert(), fit_rows(table, rows[view], warnings))
+        copy_rows(session, table, fit_rows(table, rows[view], warnings))
 
 
 def _address_text(a: Address) -> str:

@@ -1,10 +1,13 @@
 """The GTAS data model: SQLAlchemy 2.0 typed tables, one module per aggregate (migrations in gtas/migrations)."""
 
+from gtas.model.audit import AuditEvent
 from gtas.model.base import Base, UtcDateTime
+from gtas.model.decision import Disposition, DispositionKind, HitWork, Outcome, OutcomeKind, SeizureKind
 from gtas.model.flight import Direction, Flight, FlightMessage
+from gtas.model.hit import Hit, HitKind, HitStatus, HitSuppression, RiskBand, TravellerRisk
 from gtas.model.message import Channel, Message, MessageStatus
 from gtas.model.party import ApiToken, Party, PartyKind
-from gtas.model.pnr import Pnr, PnrFlight, PnrFlightStatus, PnrVersion
+from gtas.model.pnr import Pnr, PnrFlight, PnrFlightStatus, PnrPush, PnrVersion
 from gtas.model.pnr_view import (
     Agency,
     Bag,
@@ -19,12 +22,85 @@ from gtas.model.pnr_view import (
     Ticket,
 )
 from gtas.model.reference import Airport, Carrier, Country
+from gtas.model.rescreen import Rescreen
+from gtas.model.rule import ReferenceKind, ReferenceList, Rule, RuleVersion
 from gtas.model.traveller import Document, Person, PersonKey, PersonKeyKind, Traveller, TravellerSource
+from gtas.model.user import User, UserRole, UserSession
+from gtas.model.watchlist import (
+    EntryAction,
+    EntryStatus,
+    Watchlist,
+    WatchlistCategory,
+    WatchlistDocument,
+    WatchlistEntry,
+    WatchlistEntryChange,
+    WatchlistSeverity,
+)
 
 __all__ = [
-    "Agency", "Airport", "ApiToken", "Bag", "Base", "Carrier", "Channel", "Codeshare", "Contact", "ContactKind",
-    "Country", "Direction", "Document", "Flight", "FlightMessage", "FrequentFlyer", "HistoryEntry",
-    "ItineraryLeg", "Message", "MessageStatus", "Party", "PartyKind", "Payment", "Person", "PersonKey",
-    "PersonKeyKind", "Pnr", "PnrFlight", "PnrFlightStatus", "PnrVersion", "Seat", "Ticket", "Traveller",
-    "TravellerSource", "UtcDateTime",
+    "Agency",
+    "Airport",
+    "ApiToken",
+    "AuditEvent",
+    "Bag",
+    "Base",
+    "Carrier",
+    "Channel",
+    "Codeshare",
+    "Contact",
+    "ContactKind",
+    "Country",
+    "Direction",
+    "Disposition",
+    "DispositionKind",
+    "Document",
+    "EntryAction",
+    "EntryStatus",
+    "Flight",
+    "FlightMessage",
+    "FrequentFlyer",
+    "HistoryEntry",
+    "Hit",
+    "HitKind",
+    "HitStatus",
+    "HitSuppression",
+    "HitWork",
+    "ItineraryLeg",
+    "Message",
+    "MessageStatus",
+    "Outcome",
+    "OutcomeKind",
+    "Party",
+    "PartyKind",
+    "Payment",
+    "Person",
+    "PersonKey",
+    "PersonKeyKind",
+    "Pnr",
+    "PnrFlight",
+    "PnrFlightStatus",
+    "PnrPush",
+    "PnrVersion",
+    "ReferenceKind",
+    "ReferenceList",
+    "Rescreen",
+    "RiskBand",
+    "Rule",
+    "RuleVersion",
+    "Seat",
+    "SeizureKind",
+    "Ticket",
+    "Traveller",
+    "TravellerRisk",
+    "TravellerSource",
+    "User",
+    "UserRole",
+    "UserSession",
+    "UtcDateTime",
+    "Watchlist",
+    "WatchlistCategory",
+    "WatchlistDocument",
+    "WatchlistEntry",
+    "WatchlistEntryChange",
+    "WatchlistSeverity",
 ]

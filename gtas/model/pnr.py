@@ -25,7 +25,7 @@ class Pnr(Base):
     ``created_on`` is the booking date the carrier sent; when a feed leaves it out the loader uses the departure
     date of the prime flight, so that repeated pushes still find the same row. The current view (itinerary,
     contacts, payments …, in ``gtas.model.pnr_view``) is rewritten from the newest version; ``current_message_id``
-    names that version (the pair pnr + message is unique in ``pnr_version``).
+    names that version (the pair pnr + message is unique in ``pnr_version``) and ``digest`` is its content hash.
     """
 
     __tablename__ = "pnr"
@@ -38,6 +38,7 @@ class Pnr(Base):
     created_at: Mapped[datetime | None] = mapped_column(DateTime)  # booking time as sent (zone unknown)
     last_modified: Mapped[datetime | None] = mapped_column(DateTime)  # as sent, of the current version
     current_message_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("message.id", ondelete="SET NULL"))
+    digest: Mapped[str | None] = mapped_column(String(64))  # content hash of the current version
     cancelled_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -53,7 +54,11 @@ class Pnr(Base):
 
 
 class PnrVersion(Base):
-    """One push of a PNR, never changed afterwards: the parsed record as JSON (records.to_jsonable)."""
+    """One content of a PNR, never changed afterwards: the parsed record as JSON (records.to_jsonable).
+
+    A push that repeats the current content unchanged adds no version, only a ``PnrPush``; ``digest`` is the hash
+    that tells (the record without its position in the message and its diagnostics).
+    """
 
     __tablename__ = "pnr_version"
     __table_args__ = (UniqueConstraint("pnr_id", "message_id"),)
@@ -64,9 +69,22 @@ class PnrVersion(Base):
     flight_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("flight.id", ondelete="SET NULL"), index=True)
     pushed_at: Mapped[datetime]
     last_modified: Mapped[datetime | None] = mapped_column(DateTime)  # as sent
+    digest: Mapped[str] = mapped_column(String(64))
     snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
 
     pnr: Mapped[Pnr] = relationship(back_populates="versions")
+
+
+class PnrPush(Base):
+    """A push that carried a PNR, changed or not: which bookings each push for a flight held."""
+
+    __tablename__ = "pnr_push"
+
+    pnr_id: Mapped[int] = mapped_column(BigId, ForeignKey("pnr.id", ondelete="CASCADE"), primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigId, ForeignKey("message.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+    flight_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("flight.id", ondelete="CASCADE"), index=True)
+    pushed_at: Mapped[datetime]
 
 
 @event.listens_for(PnrVersion, "before_update")

@@ -18,12 +18,21 @@ def _defaults() -> dict[str, Callable[[], Any]]:
         "HOME_COUNTRY": config.home_country,
         "MAX_CONTENT_LENGTH": config.max_message_bytes,
         "RATE_LIMIT_PER_MINUTE": config.rate_limit_per_minute,
+        "AMQP_URL": config.amqp_url,
+        "AMQP_QUEUE": config.amqp_queue,
+        "SECRET_KEY": config.secret_key,
+        "SIGN_IN_ATTEMPTS": config.sign_in_attempts,
+        "LOCKOUT_MINUTES": config.lockout_minutes,
+        "SESSION_IDLE_MINUTES": config.session_idle_minutes,
+        "SESSION_MAX_HOURS": config.session_max_hours,
+        "PASSWORD_MIN_LENGTH": config.password_min_length,
+        "SECURE_COOKIES": config.secure_cookies,
     }
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """A GTAS web application; ``overrides`` replace settings (tests, embedding)."""
-    from gtas.web import database, errors
+    from gtas.web import auth, database, errors, flights, hits, travellers
     from gtas.web.api import messages
 
     app = Flask(__name__)
@@ -33,4 +42,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     database.init_app(app)
     errors.init_app(app)
     messages.init_app(app)
+    auth.init_app(app, token_apis=[messages.bp])
+    flights.init_app(app)
+    travellers.init_app(app)
+    hits.init_app(app)
     return app

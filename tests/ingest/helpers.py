@@ -18,6 +18,7 @@ from gtas.model import (
     PersonKey,
     Pnr,
     PnrFlight,
+    PnrPush,
     PnrVersion,
     Traveller,
 )
@@ -61,9 +62,11 @@ def dump(session: Session) -> dict[str, Any]:
         "persons": sorted(sorted(keys) for keys in person_keys.values()),
         "person_count": session.scalar(select(func.count()).select_from(Person)),
         "pnrs": sorted((pnrs[p.id], str(p.last_modified)) for p in session.scalars(select(Pnr))),
-        "pnr_versions": sorted(
-            (pnrs[v.pnr_id], flights.get(v.flight_id or 0), str(v.pushed_at), json.dumps(v.snapshot, sort_keys=True))
+        "pnr_versions": sorted(  # which push brought a content first depends on the delivery order: not compared
+            (pnrs[v.pnr_id], v.digest, json.dumps(v.snapshot, sort_keys=True))
             for v in session.scalars(select(PnrVersion))),
+        "pnr_pushes": sorted((pnrs[p.pnr_id], flights.get(p.flight_id or 0), str(p.pushed_at))
+                             for p in session.scalars(select(PnrPush))),
         "pnr_flights": sorted((pnrs[pf.pnr_id], flights[pf.flight_id], str(pf.status))
                               for pf in session.scalars(select(PnrFlight))),
     }

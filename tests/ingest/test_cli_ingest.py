@@ -34,13 +34,15 @@ def test_ingest_folder_prints_a_summary(empty_database_url: str, tmp_path: Path,
     env = {"GTAS_HOME": str(tmp_path / "home"), "GTAS_DATABASE_URL": empty_database_url, "GTAS_CARD_KEY": "k"}
     result = CliRunner().invoke(cli, ["ingest", str(folder)], env=env)
     assert result.exit_code == 1, result.output  # the junk file failed
-    table = dict(line.split(maxsplit=1) for line in result.output.splitlines()[-10:])
-    assert {name: table[name].strip() for name in ("files", "messages", "loaded", "duplicates", "failed",
+    table = dict(line.split(maxsplit=1) for line in result.output.splitlines()[-11:])
+    assert {name: table[name].strip() for name in ("files", "messages", "loaded", "assessed", "duplicates", "failed",
                                                    "flights", "PNRs")} == {
-        "files": "5", "messages": "5", "loaded": "3", "duplicates": "1", "failed": "1", "flights": "1", "PNRs": "3"}
+        "files": "5", "messages": "5", "loaded": "3", "assessed": "3", "duplicates": "1", "failed": "1",
+        "flights": "1", "PNRs": "3"}
     with db.make_sessionmaker(engine)() as session:
         assert session.scalar(select(func.count()).select_from(Message)) == 5
         assert session.scalar(select(func.count()).where(Message.status == MessageStatus.FAILED_PARSE)) == 1
+        assert session.scalar(select(func.count()).where(Message.status == MessageStatus.ASSESSED)) == 3
     engine.dispose()
 
 

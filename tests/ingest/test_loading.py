@@ -19,6 +19,7 @@ from gtas.model import (
     Pnr,
     PnrFlight,
     PnrFlightStatus,
+    PnrPush,
     PnrVersion,
     Traveller,
 )
@@ -117,7 +118,27 @@ def test_pnr_missing_from_a_newer_push_is_cancelled(session: Session) -> None:
         select(Pnr.record_locator, PnrFlight.status).join(PnrFlight, PnrFlight.pnr_id == Pnr.id))}
     assert statuses.pop(push.pnrs[0].record_locator or "") == PnrFlightStatus.CANCELLED
     assert set(statuses.values()) == {PnrFlightStatus.ACTIVE} and len(statuses) == 4
-    assert len(session.scalars(select(PnrVersion)).all()) == 5 + 4
+    assert len(session.scalars(select(PnrVersion)).all()) == 5  # the four pushed again are unchanged: no version
+    assert len(session.scalars(select(PnrPush)).all()) == 5 + 4
+
+
+def test_a_pnr_pushed_again_unchanged_adds_a_push_not_a_version(session: Session) -> None:
+    flight = _flight(11)
+    push = flight.pnr
+    changed = dataclasses.replace(push.pnrs[0], last_modified=(push.pnrs[0].last_modified or START)
+                                  + timedelta(minutes=5))
+    again = dataclasses.replace(push, interchange_reference="8", prepared=(push.prepared or START)
+                                + timedelta(hours=2), pnrs=[changed, *push.pnrs[1:]])
+    assert deliver(session, pnrgov_writer.write(push)).status == MessageStatus.LOADED
+    before = dump(session)
+    assert deliver(session, pnrgov_writer.write(again)).status == MessageStatus.LOADED
+    assert len(session.scalars(select(PnrVersion)).all()) == 5 + 1
+    assert len(session.scalars(select(PnrPush)).all()) == 5 + 5
+    after = dump(session)
+    assert after["travellers"] == before["travellers"]
+    assert [p for p in after["pnrs"] if p not in before["pnrs"]] == [
+        ((changed.carrier or push.sender or "", changed.record_locator, str((changed.created or START).date())),
+         str(changed.last_modified))]
 
 
 def test_api_travellers_merge_with_and_link_to_their_pnr(session: Session) -> None:

@@ -96,7 +96,7 @@ def test_json_columns_round_trip(session: Session) -> None:
     pnr = Pnr(carrier="LH", record_locator="ABC123", created_on=date(2026, 10, 1), current_message_id=message.id)
     session.add(pnr)
     session.flush()
-    session.add(PnrVersion(pnr_id=pnr.id, message_id=message.id, pushed_at=datetime.now(UTC),
+    session.add(PnrVersion(pnr_id=pnr.id, message_id=message.id, pushed_at=datetime.now(UTC), digest="0" * 64,
                            snapshot=to_jsonable(record)))
     session.flush()
     session.expire_all()
@@ -114,7 +114,8 @@ def test_pnr_versions_are_immutable(session: Session) -> None:
     pnr = Pnr(carrier="LH", record_locator="XYZ789", created_on=date(2026, 10, 1))
     session.add(pnr)
     session.flush()
-    version = PnrVersion(pnr_id=pnr.id, message_id=message.id, pushed_at=datetime.now(UTC), snapshot={})
+    version = PnrVersion(pnr_id=pnr.id, message_id=message.id, pushed_at=datetime.now(UTC), digest="0" * 64,
+                         snapshot={})
     session.add(version)
     session.flush()
     version.snapshot = {"changed": True}

@@ -18,7 +18,7 @@ def test_overrides_reach_the_config(app: Flask) -> None:
 
 
 def test_every_response_has_the_security_headers(client: FlaskClient) -> None:
-    response = client.get("/")
+    response = client.get("/no-such-page")
     assert response.status_code == 404 and response.get_json()["error"] == "Not Found"
     for name, value in SECURITY_HEADERS.items():
         assert response.headers[name] == value

@@ -40,16 +40,16 @@ def assert_error(response: Any, status: int, error: str) -> dict[str, Any]:
     return body
 
 
-def test_generated_list_is_stored_and_loaded(client: FlaskClient, token: str,
+def test_generated_list_is_stored_loaded_and_assessed(client: FlaskClient, token: str,
                                              sessions: sessionmaker[Session]) -> None:
     response = client.post("/api/v1/messages", data=LIST, content_type="application/EDIFACT", headers=bearer(token))
     assert response.status_code == 202
     body = response.get_json()
-    assert body == {"id": body["id"], "status": "loaded", "status_url": f"/api/v1/messages/{body['id']}"}
+    assert body == {"id": body["id"], "status": "assessed", "status_url": f"/api/v1/messages/{body['id']}"}
     message = stored(sessions, body["id"])
     assert message.raw == LIST.encode() and message.channel == Channel.HTTP and message.submitter == "Test Air"
     status = client.get(body["status_url"], headers=bearer(token)).get_json()
-    assert status["status"] == "loaded" and status["type"] == "PAXLST" and status["errors"] == []
+    assert status["status"] == "assessed" and status["type"] == "PAXLST" and status["errors"] == []
 
 
 def test_garbage_is_stored_as_failed_parse(client: FlaskClient, token: str, sessions: sessionmaker[Session]) -> None:
@@ -78,7 +78,7 @@ def test_multipart_with_two_files(client: FlaskClient, token: str, sessions: ses
                            headers=bearer(token))
     assert response.status_code == 202
     entries = response.get_json()["messages"]
-    assert [(e["filename"], e["status"]) for e in entries] == [("list.edi", "loaded"), ("junk.bin", "failed_parse")]
+    assert [(e["filename"], e["status"]) for e in entries] == [("list.edi", "assessed"), ("junk.bin", "failed_parse")]
     assert stored(sessions, entries[1]["id"]).raw == GARBAGE
 
 

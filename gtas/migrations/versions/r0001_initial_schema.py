@@ -229,6 +229,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=True),
         sa.Column("last_modified", sa.DateTime(), nullable=True),
         sa.Column("current_message_id", ID, nullable=True),
+        sa.Column("digest", sa.String(length=64), nullable=True),
         sa.Column("cancelled_at", UTC_TIME, nullable=True),
         sa.Column("updated_at", UTC_TIME, nullable=False),
         sa.ForeignKeyConstraint(
@@ -333,6 +334,7 @@ def upgrade() -> None:
         sa.Column("flight_id", ID, nullable=True),
         sa.Column("pushed_at", UTC_TIME, nullable=False),
         sa.Column("last_modified", sa.DateTime(), nullable=True),
+        sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("snapshot", JSON, nullable=False),
         sa.ForeignKeyConstraint(
             ["flight_id"], ["flight.id"], name=op.f("fk_pnr_version_flight_id_flight"), ondelete="SET NULL"
@@ -346,6 +348,23 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_pnr_version_flight_id"), "pnr_version", ["flight_id"], unique=False)
     op.create_index(op.f("ix_pnr_version_message_id"), "pnr_version", ["message_id"], unique=False)
+    op.create_table(
+        "pnr_push",
+        sa.Column("pnr_id", ID, nullable=False),
+        sa.Column("message_id", ID, nullable=False),
+        sa.Column("flight_id", ID, nullable=True),
+        sa.Column("pushed_at", UTC_TIME, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["flight_id"], ["flight.id"], name=op.f("fk_pnr_push_flight_id_flight"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["message_id"], ["message.id"], name=op.f("fk_pnr_push_message_id_message"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["pnr_id"], ["pnr.id"], name=op.f("fk_pnr_push_pnr_id_pnr"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("pnr_id", "message_id", name=op.f("pk_pnr_push")),
+    )
+    op.create_index(op.f("ix_pnr_push_flight_id"), "pnr_push", ["flight_id"], unique=False)
+    op.create_index(op.f("ix_pnr_push_message_id"), "pnr_push", ["message_id"], unique=False)
     op.create_table(
         "traveller",
         sa.Column("id", ID, nullable=False),
@@ -615,6 +634,9 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_traveller_pnr_id"), table_name="traveller")
     op.drop_index(op.f("ix_traveller_person_id"), table_name="traveller")
     op.drop_table("traveller")
+    op.drop_index(op.f("ix_pnr_push_message_id"), table_name="pnr_push")
+    op.drop_index(op.f("ix_pnr_push_flight_id"), table_name="pnr_push")
+    op.drop_table("pnr_push")
     op.drop_index(op.f("ix_pnr_version_message_id"), table_name="pnr_version")
     op.drop_index(op.f("ix_pnr_version_flight_id"), table_name="pnr_version")
     op.drop_table("pnr_version")

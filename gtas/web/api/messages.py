@@ -1,4 +1,4 @@
-"""Message intake over HTTP: ``POST /api/v1/messages`` stores, then processes; ``GET`` answers with the status."""
+"""Message intake over HTTP: ``POST /api/v1/messages`` stores, then processes or queues; ``GET`` gives the status."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ import tempfile
 from typing import IO, Any
 
 from flask import Blueprint, Flask, current_app, request, url_for
+from pika.exceptions import AMQPError
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from gtas.ingest.deliveries import STORED_HEADER
+from gtas.ingest.queue import Publisher
 from gtas.ingest.scope import process_in_scope
 from gtas.ingest.store import receive
 from gtas.model import Channel, Message, MessageStatus
+from gtas.rules.loaded import assess_message
 from gtas.web.api import auth
 from gtas.web.database import get_session
 from gtas.web.errors import ApiError
@@ -28,9 +33,11 @@ SPOOL_IN_MEMORY = 512 * 1024  # larger uploads go to a temporary file while the 
 
 
 def init_app(app: Flask) -> None:
-    """Register the intake routes and their token check."""
+    """Register the intake routes and their token check; with AMQP_URL, stored messages are handed to the queue."""
     auth.init_app(app)
     app.register_blueprint(bp)
+    if app.config.get("AMQP_URL"):
+        app.extensions["gtas.publisher"] = Publisher(app.config["AMQP_URL"], app.config["AMQP_QUEUE"])
 
 
 @bp.post("/messages")
@@ -133,10 +140,13 @@ def _accept(filename: str | None, data: bytes) -> dict[str, Any]:
     session = get_session()
     message = receive(session, data, channel=Channel.HTTP, submitter=party.name, filename=filename)
     session.commit()
+    if message.status == MessageStatus.RECEIVED and _handed_off(message.id):
+        return _entry(message, filename)
     try:
         process_in_scope(session, message, current_app.config["CARD_KEY"], party.carriers,
                          home_country=current_app.config["HOME_COUNTRY"])
         session.commit()
+        _assess(session, message)
     except Exception as exc:  # the raw message is stored; it must still end with a status and a reason
         session.rollback()
         log.exception("processing message %s failed", message.id)
@@ -145,6 +155,35 @@ def _accept(filename: str | None, data: bytes) -> dict[str, Any]:
         message.errors = [{"segment": None, "line": None, "column": None, "tag": None, "severity": "error",
                            "message": f"internal error while processing ({type(exc).__name__}); please report it"}]
         session.commit()
+    return _entry(message, filename)
+
+
+def _assess(session: Session, message: Message) -> None:
+    """Assess the travellers a loaded message touched; if that fails the message stays loaded for the sweep job."""
+    if message.status != MessageStatus.LOADED:
+        return
+    try:
+        assess_message(session, message)
+        session.commit()
+    except Exception:
+        session.rollback()
+        log.exception("assessing message %s failed; the sweep will assess it", message.id)
+
+
+def _handed_off(message_id: int) -> bool:
+    """Whether the stored message was handed to the workers on the queue (only when there is one, and it took it)."""
+    publisher: Publisher | None = current_app.extensions.get("gtas.publisher")
+    if publisher is None:
+        return False
+    try:
+        publisher.publish(b"", {STORED_HEADER: message_id})
+    except AMQPError:
+        log.warning("cannot hand message %s to the queue; processing it here", message_id, exc_info=True)
+        return False
+    return True
+
+
+def _entry(message: Message, filename: str | None) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": message.id, "status": str(message.status),
                              "status_url": url_for("api_messages.message_status", message_id=message.id)}
     if filename is not None or request.mimetype == MULTIPART:

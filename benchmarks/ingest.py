@@ -1,0 +1,270 @@
+"""Loading throughput end to end (store raw → parse → load) against a plain COPY, measured in the same run.
+
+    .venv/bin/python benchmarks/ingest.py [--flights 500] [--workers 1] [--database-url URL] [--seed 1]
+
+Generates a day of traffic (one API passenger list and three PNR pushes per flight: T-72h, T-24h and T-0; later
+pushes repeat the earlier bookings with a few changes, late bookings and cancellations), creates a database of its
+own on the PostgreSQL server of ``--database-url`` (``gtas_bench_ingest``, dropped afterwards), and loads every
+message in time order the way a worker does: one transaction to store the bytes, one to parse and load them.
+The ceiling is a bare ``COPY`` of as many traveller rows into a table shaped like ``traveller``, in the same
+database. ``--workers 1,2,4`` runs each count of worker processes twice: each worker loading its own flights, and
+all workers sharing every flight. Generation is not timed.
+
+Reported per run: travellers/s (distinct API travellers of the day) and records/s (every traveller record loaded:
+API list plus each push's PNR passengers), each also as a fraction of the COPY ceiling; and the traveller and
+person rows at the end, which must be the same for every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import multiprocessing
+import multiprocessing.synchronize
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import psycopg
+from sqlalchemy import make_url, text
+from sqlalchemy.pool import NullPool
+
+from gtas import db, reference
+from gtas.generator import generate_traffic, paxlst_writer, pnrgov_writer
+from gtas.generator.traffic import GeneratedFlight
+from gtas.ingest import process, receive
+from gtas.model import Message, MessageStatus
+from gtas.parsers.records import Pnr
+
+DATABASE = "gtas_bench_ingest"
+CARD_KEY = b"benchmark-card-key"
+HOME = "USA"
+LATE_SHARE = (0.15, 0.05)  # bookings not yet made at T-72h, at T-24h
+CHANGED_SHARE = 0.1  # bookings that change between two pushes (check-in adds seats and bags)
+CANCELLED_SHARE = 0.05  # bookings at T-72h that are gone by T-24h
+
+
+@dataclass(slots=True)
+class Delivery:
+    """One message to load: when it was prepared, for which flight, its bytes and how many travellers it names."""
+
+    at: datetime
+    flight: int
+    data: bytes
+    records: int
+
+
+@dataclass(slots=True)
+class Day:
+    """The generated traffic: deliveries in time order and the count of distinct (API) travellers."""
+
+    deliveries: list[Delivery]
+    travellers: int
+
+    @property
+    def records(self) -> int:
+        return sum(d.records for d in self.deliveries)
+
+
+def _earlier(pnr: Pnr, modified: datetime) -> Pnr:
+    """The booking as an earlier push had it: before check-in (no seats, no bags), modified earlier."""
+    return dataclasses.replace(pnr, seats=[], bags=[], last_modified=modified)
+
+
+def _cancelled(pnr: Pnr) -> Pnr:
+    """A booking that will be cancelled: another flight's booking under a locator of its own."""
+    return dataclasses.replace(pnr, record_locator=f"X{(pnr.record_locator or '')[1:]}")
+
+
+def _pushes(flight: GeneratedFlight, neighbour: GeneratedFlight) -> list[tuple[datetime, list[Pnr]]]:
+    """The three pushes of a flight's bookings, oldest first."""
+    final = flight.pnr.pnrs
+    departure = flight.leg.departure
+    assert departure is not None
+    count = len(final)
+    cancelled = [_cancelled(p) for p in neighbour.pnr.pnrs[: max(1, int(count * CANCELLED_SHARE))]]
+    pushes = []
+    for hours, late in zip((72, 24), LATE_SHARE, strict=True):
+        at = departure - timedelta(hours=hours)
+        booked = final[: count - int(count * late)]
+        changed = int(len(booked) * CHANGED_SHARE)
+        pnrs = [_earlier(p, at - timedelta(hours=1)) if n % max(1, len(booked) // max(1, changed)) == 0 else p
+                for n, p in enumerate(booked)]
+        pushes.append((at, pnrs + (cancelled if hours == 72 else [])))
+    pushes.append((departure, list(final)))
+    return pushes
+
+
+def generate(flights: int, seed: int) -> Day:
+    """The day's messages: per flight one API passenger list and three PNR pushes."""
+    traffic = generate_traffic(flights, seed)
+    deliveries: list[Delivery] = []
+    travellers = 0
+    for n, flight in enumerate(traffic.flights):
+        passengers = flight.passenger_list
+        travellers += len(passengers.travellers)
+        at = passengers.prepared or datetime.min
+        deliveries += [Delivery(at, n, part.encode(), len(passengers.travellers))
+                       for part in paxlst_writer.write(passengers)]
+        neighbour = traffic.flights[(n + 1) % len(traffic.flights)]
+        for at, pnrs in _pushes(flight, neighbour):
+            push = dataclasses.replace(flight.pnr, prepared=at, pnrs=pnrs, declared_pnrs=len(pnrs),
+                                       interchange_reference=f"{at:%y%m%d%H}{n:04d}")
+            deliveries.append(Delivery(at, n, pnrgov_writer.write(push).encode(),
+                                       sum(len(p.travellers) for p in pnrs)))
+    deliveries.sort(key=lambda d: (d.at, d.flight))
+    return Day(deliveries, travellers)
+
+
+@contextmanager
+def bench_database(server_url: str) -> Iterator[str]:
+    """A database of our own on the server, with the GTAS schema and reference data; dropped afterwards."""
+    url = db.normalise_url(server_url)
+    if url.get_backend_name() != "postgresql":
+        raise SystemExit("--database-url must be a PostgreSQL URL (the ceiling is PostgreSQL's COPY)")
+    admin = db.make_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE}"))
+        connection.execute(text(f"CREATE DATABASE {DATABASE}"))
+    bench_url = url.set(database=DATABASE).render_as_string(hide_password=False)
+    try:
+        engine = db.make_engine(bench_url, poolclass=NullPool)
+        db.upgrade(engine)
+        with db.make_sessionmaker(engine).begin() as session:
+            reference.load_reference_data(session)
+        engine.dispose()
+        yield bench_url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
+        admin.dispose()
+
+
+def empty(url: str) -> None:
+    """Remove what earlier rounds loaded (reference data stays)."""
+    engine = db.make_engine(url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(text("TRUNCATE message, flight, person, pnr CASCADE"))
+    engine.dispose()
+
+
+def load(url: str, deliveries: list[Delivery], ready: multiprocessing.synchronize.Barrier | None = None) -> int:
+    """Receive and process each delivery as a worker does; the count of messages that failed."""
+    engine = db.make_engine(url)
+    sessions = db.make_sessionmaker(engine)
+    failed = 0
+    if ready is not None:
+        ready.wait()
+    for delivery in deliveries:
+        with sessions.begin() as session:
+            message_id = receive(session, delivery.data, channel="cli").id
+        with sessions.begin() as session:
+            message = process(session, session.get_one(Message, message_id), CARD_KEY, home_country=HOME)
+            failed += message.status in (MessageStatus.FAILED_LOAD, MessageStatus.FAILED_PARSE)
+    engine.dispose()
+    return failed
+
+
+def _worker(url: str, deliveries: list[Delivery], ready: multiprocessing.synchronize.Barrier,
+            failures: multiprocessing.Queue[int]) -> None:
+    failures.put(load(url, deliveries, ready))
+
+
+def load_parallel(url: str, shares: list[list[Delivery]]) -> tuple[float, int]:
+    """Seconds for worker processes, one per share, to load their shares at once; and the failures."""
+    context = multiprocessing.get_context("fork")
+    ready = context.Barrier(len(shares) + 1)
+    failures: multiprocessing.Queue[int] = context.Queue()
+    workers = [context.Process(target=_worker, args=(url, share, ready, failures)) for share in shares]
+    for worker in workers:
+        worker.start()
+    ready.wait()
+    started = time.perf_counter()
+    failed = sum(failures.get() for _ in workers)
+    seconds = time.perf_counter() - started
+    for worker in workers:
+        worker.join()
+    return seconds, failed
+
+
+def copy_ceiling(url: str, rows: int) -> float:
+    """Seconds to COPY ``rows`` traveller-shaped rows into a table like ``traveller`` (with its indexes)."""
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS traveller_copy")
+        connection.execute("CREATE TABLE traveller_copy (LIKE traveller INCLUDING ALL)")
+        columns = ("flight_id", "role", "identity_key", "surname", "given_names", "date_of_birth", "gender",
+                   "nationality", "record_locator", "reference", "bag_tags", "created_at", "updated_at")
+        now = datetime.now().astimezone()
+        started = time.perf_counter()
+        with connection.transaction(), connection.cursor().copy(
+                f"COPY traveller_copy ({', '.join(columns)}) FROM STDIN") as copy:
+            for n in range(rows):
+                copy.write_row((n // 200, "passenger", f"R:{n:09d}", f"SURNAME{n % 9973}", f"GIVEN{n % 997}",
+                                datetime(1950 + n % 60, 1 + n % 12, 1 + n % 28).date(), "MF"[n % 2], "USA",
+                                f"L{n:06d}", f"{n:010d}", "[]", now, now))
+        seconds = time.perf_counter() - started
+        connection.execute("DROP TABLE traveller_copy")
+    return seconds
+
+
+def tally(url: str) -> tuple[int, int]:
+    """Traveller and person rows: the same after every run, whatever the number of workers."""
+    engine = db.make_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        travellers = connection.execute(text("SELECT count(*) FROM traveller")).scalar_one()
+        persons = connection.execute(text("SELECT count(*) FROM person")).scalar_one()
+    engine.dispose()
+    return travellers, persons
+
+
+def report(label: str, day: Day, seconds: float, copy_rate: float, failed: int, url: str) -> None:
+    rate, records = day.travellers / seconds, day.records / seconds
+    travellers, persons = tally(url)
+    print(f"{label:<26} {seconds:7.1f} s {rate:12,.0f} {records:10,.0f} {f'1/{copy_rate / rate:.0f}':>13} "
+          f"{f'1/{copy_rate / records:.0f}':>10} {failed:7} {travellers:>10,} {persons:>8,}", flush=True)
+
+
+def main() -> int:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--flights", type=int, default=500, help="flights of the day (default 500)")
+    options.add_argument("--workers", default="1", help="worker process counts to compare, e.g. 1,2,4 (default 1)")
+    options.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test",
+                         help=f"a PostgreSQL server; the benchmark creates and drops the database {DATABASE}")
+    options.add_argument("--seed", type=int, default=1)
+    args = options.parse_args()
+    counts = [int(n) for n in args.workers.split(",")]
+
+    print(f"generating {args.flights} flights …", flush=True)
+    day = generate(args.flights, args.seed)
+    print(f"messages {len(day.deliveries):,}  travellers {day.travellers:,}  traveller records {day.records:,} "
+          f"(API + PNR)", flush=True)
+    with bench_database(args.database_url) as url:
+        copy_rate = day.travellers / copy_ceiling(url, day.travellers)
+        print(f"COPY ceiling: {copy_rate:,.0f} rows/s")
+        print(f"{'run':<26} {'time':>9} {'travellers/s':>12} {'records/s':>10} {'of COPY (tr)':>13} "
+              f"{'(records)':>10} {'failed':>7} {'travellers':>10} {'persons':>8}")
+        for workers in counts:
+            if workers == 1:
+                empty(url)
+                started = time.perf_counter()
+                failed = load(url, day.deliveries)
+                report("1 worker", day, time.perf_counter() - started, copy_rate, failed, url)
+                continue
+            for mode in ("own flights", "shared flights"):
+                empty(url)
+                shares: list[list[Delivery]] = [[] for _ in range(workers)]
+                for n, delivery in enumerate(day.deliveries):
+                    shares[(delivery.flight if mode == "own flights" else n) % workers].append(delivery)
+                seconds, failed = load_parallel(url, shares)
+                report(f"{workers} workers, {mode}", day, seconds, copy_rate, failed, url)
+        copy_rate = day.travellers / copy_ceiling(url, day.travellers)
+        print(f"COPY ceiling again at the end: {copy_rate:,.0f} rows/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

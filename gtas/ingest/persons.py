@@ -1,0 +1,83 @@
+"""Persons: the same human across flights, found through his keys (document, or name + birth date + gender)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from gtas.ingest.context import insert_rows, table_of, upsert
+from gtas.ingest.keys import fit_rows, person_keys
+from gtas.model import Person, PersonKey
+from gtas.parsers.records import Traveller as TravellerRecord
+
+CHUNK = 500
+
+Key = tuple[str, str]
+
+
+def resolve_persons(session: Session, records: Sequence[TravellerRecord]) -> list[int | None]:
+    """The person of each record, created with its keys when none of them is known; None for a record without keys.
+
+    Set-based: one SELECT for the known keys, one INSERT for the new persons, one INSERT … ON CONFLICT DO NOTHING
+    of the new keys and one SELECT of their owners (a key another worker gave a person first wins; our unused
+    person is deleted).
+    """
+    wanted = [person_keys(record) for record in records]
+    owners = _owners(session, {key for keys in wanted for key in keys})
+    slot_of: dict[Key, int] = {}
+    fresh: list[TravellerRecord] = []
+    for record, keys in zip(records, wanted, strict=True):
+        if not keys or any(key in owners for key in keys):
+            continue
+        slot = next((slot_of[key] for key in keys if key in slot_of), None)
+        if slot is None:
+            slot = len(fresh)
+            fresh.append(record)
+        for key in keys:
+            slot_of.setdefault(key, slot)
+    new_ids = _create(session, fresh)
+    new_keys: dict[Key, int] = {}
+    for keys in wanted:
+        owner = next((owners[key] for key in keys if key in owners), None)
+        if owner is None:
+            owner = next((new_ids[slot_of[key]] for key in keys if key in slot_of), None)
+        for key in keys:
+            if owner is not None and key not in owners:
+                new_keys.setdefault(key, owner)
+    if new_keys:
+        rows = [{"kind": kind, "value": value, "person_id": owner}
+                for (kind, value), owner in sorted(new_keys.items())]  # one lock order for every worker
+        insert_rows(session, upsert(session, table_of(PersonKey)).on_conflict_do_nothing(
+            index_elements=["kind", "value"]), rows)
+        owners.update(_owners(session, set(new_keys)))
+    orphans = set(new_ids) - set(owners.values())
+    if orphans:  # another worker created the same person first
+        session.execute(delete(table_of(Person)).where(table_of(Person).c.id.in_(sorted(orphans))))
+    return [next((owners[key] for key in keys), None) for keys in wanted]
+
+
+def _create(session: Session, records: list[TravellerRecord]) -> list[int]:
+    """New persons from these records, their ids in the same order."""
+    if not records:
+        return []
+    table = table_of(Person)
+    rows = fit_rows(table, [{"surname": r.surname, "given_names": r.given_names, "date_of_birth": r.date_of_birth,
+                             "gender": r.gender, "nationality": r.nationality} for r in records], [])
+    return list(session.scalars(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows))
+
+
+def _owners(session: Session, keys: set[Key]) -> dict[Key, int]:
+    """The person that owns each of these keys, when one does (looked up on the unique index: kind, then value)."""
+    values: dict[str, list[str]] = {}
+    for kind, value in sorted(keys):
+        values.setdefault(kind, []).append(value)
+    found: dict[Key, int] = {}
+    for kind, wanted in values.items():
+        for start in range(0, len(wanted), CHUNK):
+            for value, person_id in session.execute(
+                    select(PersonKey.value, PersonKey.person_id)
+                    .where(PersonKey.kind == kind, PersonKey.value.in_(wanted[start:start + CHUNK]))):
+                found[(kind, value)] = person_id
+    return found

@@ -1,0 +1,1 @@
+"""Assessment: watchlist matching, risk rules, scores and hits (no Flask imports)."""

@@ -1,0 +1,1 @@
+"""Watchlist matching: name normalisation, a candidate index and an explainable scorer."""
