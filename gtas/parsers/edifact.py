@@ -16,6 +16,7 @@ import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Final
 
 from gtas.parsers.records import Diagnostic, ParseError
 
@@ -30,7 +31,7 @@ __all__ = [
     "read",
 ]
 
-MAX_SEGMENT_COUNT_WARNINGS = 50  # stop repeating the same kind of warning after this many
+MAX_SEGMENT_COUNT_WARNINGS: Final = 50  # stop repeating the same kind of warning after this many
 
 
 @dataclass(slots=True, frozen=True)
@@ -48,11 +49,11 @@ class ServiceChars:
         ).replace("\n", "\\n")
 
 
-DEFAULT_CHARS = ServiceChars()
+DEFAULT_CHARS: Final = ServiceChars()
 
 # Placeholders for released service characters (Unicode private use area). A text that already contains one is
 # tokenized with other placeholders, see _placeholders().
-_PLACEHOLDER_BASE = 0xF0000
+_PLACEHOLDER_BASE: Final = 0xF0000
 
 
 class Source:
@@ -126,15 +127,27 @@ class Segment:
             return ""
         value = elements[element]
         comp = self._ctx.component
-        if comp in value:
-            parts = value.split(comp)
-            return parts[component] if component < len(parts) else ""
-        return "" if component else value
+        start = 0
+        for _ in range(component):  # skip to the wanted component without splitting the whole element
+            start = value.find(comp, start)
+            if start < 0:
+                return ""
+            start += len(comp)
+        end = value.find(comp, start)
+        return value[start:] if end < 0 else value[start:end]
 
     def components(self, element: int) -> list[str]:
         if element >= len(self.elements):
             return []
         return self.elements[element].split(self._ctx.component)
+
+    def text(self, element: int) -> str:
+        """Data element ``element`` as sent, its components joined by ``:``; ``''`` when absent."""
+        if element >= len(self.elements):
+            return ""
+        comp = self._ctx.component
+        value = self.elements[element]
+        return value if comp == ":" else value.replace(comp, ":")
 
     def composite(self) -> list[list[str]]:
         """Every element as its list of components: what pydifact calls the segment's elements."""
@@ -171,6 +184,9 @@ class ReleasedSegment(Segment):
 
     def components(self, element: int) -> list[str]:
         return [self._release(p) for p in super().components(element)]
+
+    def text(self, element: int) -> str:
+        return self._release(super().text(element))
 
     def _release(self, value: str) -> str:
         for placeholder, char in self._unescape.items():
@@ -251,16 +267,16 @@ def decode(data: bytes | str) -> tuple[str, list[Diagnostic]]:
 
 # ------------------------------------------------------------------------------------------ service characters
 
-_START = re.compile(r"UN[ABH](?![A-Z0-9])|UNA")
-_LEADING = frozenset(" \t\r\n\\")
-_TRAILING = frozenset(" \t\r\n")
-_INTERCHANGE_STARTS = frozenset(("UNA", "UNB"))
-_SERVICE_TAGS = frozenset(("UNA", "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ"))
-_UNZ_PATTERNS: dict[ServiceChars, re.Pattern[str]] = {}
+_START: Final = re.compile(r"UN[ABH](?![A-Z0-9])|UNA")
+_LEADING: Final = frozenset(" \t\r\n\\")
+_TRAILING: Final = frozenset(" \t\r\n")
+_INTERCHANGE_STARTS: Final = frozenset(("UNA", "UNB"))
+_SERVICE_TAGS: Final = frozenset(("UNA", "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ"))
+_UNZ_PATTERNS: Final[dict[ServiceChars, re.Pattern[str]]] = {}
 # Tags already known to be valid: a set lookup instead of a pattern match for every segment.
-_KNOWN_TAGS: set[str] = set()
-_TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
-_LITERAL_LINE_BREAK = re.compile(r"^(?:\s|\\[rn])+")
+_KNOWN_TAGS: Final[set[str]] = set()
+_TAG: Final = re.compile(r"[A-Z][A-Z0-9]{2}")
+_LITERAL_LINE_BREAK: Final = re.compile(r"^(?:\s|\\[rn])+")
 
 
 def _find_start(text: str, pos: int) -> re.Match[str] | None:
@@ -411,14 +427,13 @@ class _Tokenizer:
             if has_release and rel in raw:
                 protected, unescape = self._protect(raw)
             elements = protected.split(elem)
-            tag = elements[0]
+            tag = elements.pop(0)
             if tag not in known:
                 valid = _valid_tag(tag, comp)
                 if valid is None:
                     self._bad_tag(raw, start)
                     continue
                 tag = valid
-            del elements[0]
             if tag in _SERVICE_TAGS:
                 if tag in _INTERCHANGE_STARTS and segments:
                     self.index = index
@@ -443,7 +458,14 @@ class _Tokenizer:
             term, elem = re.escape(chars.terminator), re.escape(chars.element)
             pattern = _UNZ_PATTERNS[chars] = re.compile(f"{term}(?:\\s|\\\\[rn])*UNZ(?:{elem}|{term})")
         text = self.source.text
-        m = pattern.search(text, pos)
+        # The pattern starts with the terminator, which ends every segment: searching for it from ``pos`` would try
+        # a match at each one. A match needs a "UNZ", so the search starts where one could begin before the first.
+        first = text.find("UNZ", pos)
+        if first < 0:
+            return len(text)
+        while first > pos and (text[first - 1].isspace() or text[first - 1] in "\\rn"):
+            first -= 1
+        m = pattern.search(text, max(pos, first - len(chars.terminator)))
         if m is None:
             return len(text)
         stop = text.find(chars.terminator, m.end() - 1 if m.group().endswith(chars.terminator) else m.end())

@@ -158,12 +158,6 @@ class _Reader:
         self.reference_known = False
         self.unknown: set[str] = set()
         self.seen_bgm = False
-        self.handlers: dict[str, Callable[[Segment], None]] = {
-            "BGM": self.bgm, "RFF": self.rff, "NAD": self.nad, "COM": lambda seg: self.contact(seg, 0),
-            "CTA": self.cta, "TDT": self.tdt, "LOC": self.loc, "DTM": self.dtm, "ATT": self.att,
-            "MEA": self.mea, "GEI": self.gei, "FTX": self.ftx, "NAT": self.nat, "DOC": self.doc,
-            "CNT": self.cnt, "PDT": self.pdt,
-        }
 
     def warn(self, seg: Segment, text: str) -> None:
         """Record a warning at a segment (up to MAX_WARNINGS per message)."""
@@ -175,9 +169,9 @@ class _Reader:
     def run(self) -> Message:
         """Read every body segment, then check what the message declares against what it holds."""
         self.message.part = self.part(self.raw.header)
-        handler, other = self.handlers.get, self.other
+        handler, other = _HANDLERS.get, _Reader.other
         for seg in self.raw.body:
-            handler(seg.tag, other)(seg)
+            handler(seg.tag, other)(self, seg)
         self.close_group()
         return self.finish()
 
@@ -263,6 +257,10 @@ class _Reader:
         if self.message.reporting_party is None:
             self.message.reporting_party = ReportingParty()
         return self.message.reporting_party
+
+    def com(self, seg: Segment) -> None:
+        """COM: phone, fax or e-mail of the person or the sender."""
+        self.contact(seg, 0)
 
     def contact(self, seg: Segment, first: int) -> None:
         """COM-style elements ``number:TE|FX|EM`` from element ``first`` on, for the person or the sender."""
@@ -601,6 +599,16 @@ class _Reader:
             self.message.declared_passengers = total
         else:
             self.message.declared_crew = total
+
+
+# Dispatch on the segment tag. A table of the class's functions, not of bound methods: bound methods kept on the
+# reader would tie it into a reference cycle, and every segment of the message would wait for the cycle collector.
+_HANDLERS: dict[str, Callable[[_Reader, Segment], None]] = {
+    "BGM": _Reader.bgm, "RFF": _Reader.rff, "NAD": _Reader.nad, "COM": _Reader.com, "CTA": _Reader.cta,
+    "TDT": _Reader.tdt, "LOC": _Reader.loc, "DTM": _Reader.dtm, "ATT": _Reader.att, "MEA": _Reader.mea,
+    "GEI": _Reader.gei, "FTX": _Reader.ftx, "NAT": _Reader.nat, "DOC": _Reader.doc, "CNT": _Reader.cnt,
+    "PDT": _Reader.pdt,
+}
 
 
 @register("PAXLST")

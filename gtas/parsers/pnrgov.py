@@ -9,9 +9,9 @@ in :mod:`gtas.parsers.pnrgov_ssr`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
 from gtas.parsers import Envelope, edifact, register, values
 from gtas.parsers import pnrgov_ssr as text
@@ -52,13 +52,20 @@ from gtas.parsers.records import (
     Traveller,
 )
 
-HEADER_TAGS = frozenset({"MSG", "ORG", "TVL", "EQN"})
-PENDING_SSRS = frozenset({"DOCS", "DOCO", "DOCA", "FOID", "PSPT", "TKNE", "INFT", "FQTV",
-                          "CTCE", "CTCM", "CTCH", "CTCB", "CTCP", "CTCF", "CTCT", "CTCR"})
-INFANT_TYPES = frozenset({"IN", "INF", "INS"})
-POUND_KG = 0.45359237
-MAX_TAGS_PER_RUN = 999
-MAX_UNEXPECTED_WARNINGS = 100
+HEADER_TAGS: Final = frozenset({"MSG", "ORG", "TVL", "EQN"})
+SEGMENT_TAGS: Final = frozenset({
+    "SSR", "DAT", "TIF", "IFT", "REF", "TKT", "MON", "PTK", "TXD", "FOP", "TRI", "SSD", "TVL", "RPI",
+    "APD", "TBD", "LTS", "ORG", "RCI", "ADD", "FTI", "EBD", "FAR", "TRA", "ABI", "SAC", "MSG", "EQN",
+})
+PENDING_SSRS: Final = frozenset({"DOCS", "DOCO", "DOCA", "FOID", "PSPT", "TKNE", "INFT", "FQTV",
+                                 "CTCE", "CTCM", "CTCH", "CTCB", "CTCP", "CTCF", "CTCT", "CTCR"})
+PAYMENT_DETAILS: Final = frozenset({"FOP", "IFT", "ADD"})  # the segments that may follow a FOP and belong to it
+INFANT_TYPES: Final = frozenset({"IN", "INF", "INS"})
+POUND_KG: Final = 0.45359237
+MAX_TAGS_PER_RUN: Final = 999
+MAX_UNEXPECTED_WARNINGS: Final = 100
+_UNSEEN_DAY: Final = date.min  # sentinels for the memos, compared by identity
+_UNSEEN_MOMENT: Final = datetime.min
 
 
 @register("PNRGOV")
@@ -81,7 +88,9 @@ def _clock(value: str) -> tuple[int, int, int] | None:
 def _parts(seg: Segment, element: int, size: int) -> list[str]:
     """The components of an element, padded with empty strings to at least ``size``."""
     comps = seg.components(element)
-    return comps + [""] * (size - len(comps)) if len(comps) < size else comps
+    while len(comps) < size:
+        comps.append("")
+    return comps
 
 
 def _triple(seg: Segment, element: int) -> tuple[str, str, str]:
@@ -103,12 +112,12 @@ def _targets(seg: Segment) -> list[tuple[str, str | None]]:
 
 def _free_text(seg: Segment, first: int) -> list[str]:
     """The free-text elements from ``first`` on, unreleased colons put back."""
-    return [":".join(seg.components(i)) for i in range(first, len(seg))]
+    return [seg.text(i) for i in range(first, len(seg))]
 
 
 def _display(seg: Segment) -> str:
     """A segment written back with the default separators, for history and remarks."""
-    return "+".join([seg.tag, *(":".join(comps) for comps in seg.composite())]).rstrip("+:")
+    return "+".join([seg.tag, *_free_text(seg, 0)]).rstrip("+:")
 
 
 class _Reader:
@@ -127,20 +136,12 @@ class _Reader:
         self.designators: dict[tuple[str, str | None], tuple[str | None, str | None, str | None]] = {}
         self.days: dict[tuple[str, bool, bool], date | None] = {}
         self.cards: dict[str, tuple[str | None, str | None]] = {}
-        self.handlers: dict[str, Callable[[Segment], None]] = {
-            "MSG": self.msg, "ORG": self.org, "TVL": self.tvl, "EQN": self.eqn_segment, "RCI": self.rci,
-            "SSR": self.ssr, "DAT": self.dat, "IFT": self.ift, "ADD": self.add, "EBD": self.ebd, "TIF": self.tif,
-            "FTI": self.fti, "REF": self.ref, "FAR": self.far, "TKT": self.tkt, "MON": self.mon, "PTK": self.ptk,
-            "TXD": self.txd, "FOP": self.fop, "TRA": self.tra, "RPI": self.rpi, "APD": self.apd, "TRI": self.tri,
-            "SSD": self.ssd, "TBD": self.tbd, "ABI": self.abi, "SAC": self.sac, "LTS": self.lts,
-        }
 
     # ----------------------------------------------------------------------------------------------------- driver
 
     def read(self) -> Message:
         """Walk the body once, then settle the last PNR and the message-level checks."""
         self.header()
-        handlers = self.handlers
         for seg in self.raw.body:
             tag = seg.tag
             if tag == "SRC":
@@ -151,19 +152,81 @@ class _Reader:
                 if state.zone is HISTORY and tag not in ("ABI", "LTS"):
                     self.history_part(seg)
                     continue
-                if tag not in ("IFT", "ADD", "FOP"):
+                if tag not in PAYMENT_DETAILS:
                     state.after_payment = False
-            handler = handlers.get(tag)
-            if handler is None:
-                self.unexpected_segment(seg, f"{tag} is not a PNRGOV segment; ignored")
-            elif state is None and tag not in HEADER_TAGS:
+            if state is None and tag not in HEADER_TAGS and tag in SEGMENT_TAGS:
                 self.implicit_pnr(seg)
-                handler(seg)
-            else:
-                handler(seg)
+            if not self.dispatch(seg):
+                self.unexpected_segment(seg, f"{tag} is not a PNRGOV segment; ignored")
         self.close_pnr()
         self.check_counts()
         return self.out
+
+    def dispatch(self, seg: Segment) -> bool:
+        """Hand a segment to the method for its tag; False when the tag is not a PNRGOV segment.
+
+        A chain of direct calls, the most frequent tags first: compiled, it is faster than a table of methods.
+        """
+        tag = seg.tag
+        if tag == "SSR":
+            self.ssr(seg)
+        elif tag == "DAT":
+            self.dat(seg)
+        elif tag == "TIF":
+            self.tif(seg)
+        elif tag == "LTS":
+            self.lts(seg)
+        elif tag == "IFT":
+            self.ift(seg)
+        elif tag == "REF":
+            self.ref(seg)
+        elif tag == "TKT":
+            self.tkt(seg)
+        elif tag == "MON":
+            self.mon(seg)
+        elif tag == "PTK":
+            self.ptk(seg)
+        elif tag == "TXD":
+            self.txd(seg)
+        elif tag == "FOP":
+            self.fop(seg)
+        elif tag == "TRI":
+            self.tri(seg)
+        elif tag == "SSD":
+            self.ssd(seg)
+        elif tag == "TVL":
+            self.tvl(seg)
+        elif tag == "RPI":
+            self.rpi(seg)
+        elif tag == "APD":
+            self.apd(seg)
+        elif tag == "TBD":
+            self.tbd(seg)
+        elif tag == "ORG":
+            self.org(seg)
+        elif tag == "RCI":
+            self.rci(seg)
+        elif tag == "ADD":
+            self.add(seg)
+        elif tag == "FTI":
+            self.fti(seg)
+        elif tag == "EBD":
+            self.ebd(seg)
+        elif tag == "FAR":
+            self.far(seg)
+        elif tag == "TRA":
+            self.tra(seg)
+        elif tag == "ABI":
+            self.abi(seg)
+        elif tag == "SAC":
+            self.sac(seg)
+        elif tag == "MSG":
+            self.msg(seg)
+        elif tag == "EQN":
+            self.eqn_segment(seg)
+        else:
+            return False
+        return True
 
     def header(self) -> None:
         """UNH: message reference, version and position in a multi-part series."""
@@ -214,8 +277,9 @@ class _Reader:
     def when(self, day: str, clock: str, *, past: bool = False) -> datetime | None:
         """``DDMMYY`` and ``HHMM[SS]`` as a datetime (memoised: a push repeats the same few dates)."""
         key = (day, clock, past, self.prime is not None)
-        if key in self.moments:
-            return self.moments[key]
+        seen = self.moments.get(key, _UNSEEN_MOMENT)
+        if seen is not _UNSEEN_MOMENT:
+            return seen
         found = self.day(day, past=past)
         moment = None
         if found is not None:
@@ -227,8 +291,9 @@ class _Reader:
     def day(self, value: str, *, past: bool = False) -> date | None:
         """``DDMMYY`` as a date (memoised like :meth:`when`)."""
         key = (value, past, self.prime is not None)
-        if key in self.days:
-            return self.days[key]
+        seen = self.days.get(key, _UNSEEN_DAY)
+        if seen is not _UNSEEN_DAY:
+            return seen
         found = self.days[key] = values.ddmmyy(value, self.reference_day, past=past)
         return found
 
@@ -499,7 +564,7 @@ class _Reader:
             return
         for line in lines:
             found = text.contact_in_text(line)
-            if found is not None and state.add_contact(state.traveller_in_context(), *found):
+            if found is not None and state.add_contact(state.traveller_in_context(), found[0], found[1]):
                 continue
             remark = values.clean(line)
             if remark:
@@ -801,11 +866,12 @@ class _Reader:
         destinations: list[str] = []
         runs: list[list[str]] = []
         for i in range(2, len(seg)):
-            comps = _parts(seg, i, 5)
+            comps = seg.components(i)
             if comps[0] in ("HP", "MP"):
                 bag.pool = ":".join(c for c in comps if c)
-            elif comps[1]:
+            elif len(comps) > 1 and comps[1]:
                 comps = [c.strip() for c in comps]
+                comps += [""] * (5 - len(comps))
                 bag.carrier = bag.carrier or comps[0].upper() or comps[4] or None
                 runs.append(self.tag_run(seg, comps))
                 if comps[3] and comps[3].upper() not in destinations:
@@ -881,7 +947,7 @@ class _Reader:
             state.history = HistoryEntry(text="", action=action, when=state.history_when, who=state.history_who)
             state.pnr.history.append(state.history)
             return
-        if tag not in self.handlers:
+        if tag not in SEGMENT_TAGS:
             self.unexpected_segment(seg, f"{tag} is not a PNRGOV segment; ignored")
             return
         part = values.clean(" ".join(_free_text(seg, 1))) if tag == "IFT" else _display(seg)
@@ -891,4 +957,3 @@ class _Reader:
             state.history = HistoryEntry(text="", when=state.history_when, who=state.history_who)
             state.pnr.history.append(state.history)
         state.history.text = f"{state.history.text}; {part}" if state.history.text else part
-

@@ -9,11 +9,10 @@ are set on each traveller.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from functools import lru_cache
+from typing import Final
 
 from gtas.parsers import values
 from gtas.parsers.edifact import Segment
@@ -35,27 +34,27 @@ from gtas.parsers.records import (
     Traveller,
 )
 
-TITLES = frozenset({
+TITLES: Final = frozenset({
     "MR", "MRS", "MS", "MISS", "MSTR", "MSTER", "DR", "PROF", "REV", "SIR", "LADY", "MME", "MLLE", "CAPT", "HON",
 })
 # Titles that airlines glue to the given name (``JOHNMR``). MS and DR are left alone: WILLIAMS, ALEXANDR.
-GLUED_TITLES = ("MSTR", "MISS", "MRS", "MR")
-SEAT_SSRS = frozenset({"SEAT", "RQST", "NSST", "NSSA", "NSSW", "NSSB", "SMST", "SMSA", "SMSW", "SMSB", "EXST"})
-PHONE_KINDS = {"M": "mobile", "H": "home", "B": "business", "W": "business", "T": "agency", "A": "agency",
-               "F": "fax", "P": "phone"}
+GLUED_TITLES: Final = ("MSTR", "MISS", "MRS", "MR")
+SEAT_SSRS: Final = frozenset({"SEAT", "RQST", "NSST", "NSSA", "NSSW", "NSSB", "SMST", "SMSA", "SMSW", "SMSB", "EXST"})
+PHONE_KINDS: Final = {"M": "mobile", "H": "home", "B": "business", "W": "business", "T": "agency", "A": "agency",
+                      "F": "fax", "P": "phone"}
 
-_LINE_BREAKS = re.compile(r"[\r\n]+")
-_NOT_LETTERS = re.compile(r"[^A-Z]+")
-_SEAT = re.compile(r"0*(\d{1,3})([A-Z])")
-_PHONE = re.compile(r"(?:\b([A-Z])\s*)?(\+?\d[\d \-/().]{4,}\d)")
-_TICKET = re.compile(r"(\d{13,15})(?:C(\d))?")
-_FLIGHT = re.compile(r"\b([A-Z0-9]{2})\s*0*(\d{1,4})\b")
-_LANGUAGE_SUFFIX = re.compile(r"/[A-Z]{2}$")
-_CONTACT = re.compile(r"\s*(CTC[A-Z])\b\s*(.*)", re.DOTALL)
-_FOID = re.compile(r"\s*/?([A-Z]{2})\s*([A-Z0-9]+)")
-_CARD_DIGITS = re.compile(r"\d{8,}(\d{4})")
-_INFT = re.compile(r"\s*([A-Z' -]+)/([A-Z' -]+?)\s*(\d{1,2}[A-Z]{3}\d{2,4})?\s*$")
-_FREQUENT_FLYER = re.compile(r"\s*([A-Z0-9]{2})\s*([A-Z0-9]{4,})")
+_LINE_BREAKS: Final = re.compile(r"[\r\n]+")
+_NOT_LETTERS: Final = re.compile(r"[^A-Z]+")
+_SEAT: Final = re.compile(r"0*(\d{1,3})([A-Z])")
+_PHONE: Final = re.compile(r"(?:\b([A-Z])\s*)?(\+?\d[\d \-/().]{4,}\d)")
+_TICKET: Final = re.compile(r"(\d{13,15})(?:C(\d))?")
+_FLIGHT: Final = re.compile(r"\b([A-Z0-9]{2})\s*0*(\d{1,4})\b")
+_LANGUAGE_SUFFIX: Final = re.compile(r"/[A-Z]{2}$")
+_CONTACT: Final = re.compile(r"\s*(CTC[A-Z])\b\s*(.*)", re.DOTALL)
+_FOID: Final = re.compile(r"\s*/?([A-Z]{2})\s*([A-Z0-9]+)")
+_CARD_DIGITS: Final = re.compile(r"\d{8,}(\d{4})")
+_INFT: Final = re.compile(r"\s*([A-Z' -]+)/([A-Z' -]+?)\s*(\d{1,2}[A-Z]{3}\d{2,4})?\s*$")
+_FREQUENT_FLYER: Final = re.compile(r"\s*([A-Z0-9]{2})\s*([A-Z0-9]{4,})")
 
 
 def unwrap(text: str) -> str:
@@ -65,14 +64,19 @@ def unwrap(text: str) -> str:
     return _LINE_BREAKS.sub("", text)
 
 
-@lru_cache(maxsize=8192)
-def _compact(name: str) -> str:
-    return _NOT_LETTERS.sub("", name.upper())
+_COMPACT_SEEN: Final[dict[str, str]] = {}
 
 
 def compact(name: str | None) -> str:
-    """A name reduced to its letters, for comparing ``SE JOON`` with ``SEJOON``."""
-    return _compact(name) if name else ""
+    """A name reduced to its letters, for comparing ``SE JOON`` with ``SEJOON`` (memoised: names repeat)."""
+    if not name:
+        return ""
+    found = _COMPACT_SEEN.get(name)
+    if found is None:
+        if len(_COMPACT_SEEN) > 50_000:
+            _COMPACT_SEEN.clear()
+        found = _COMPACT_SEEN[name] = _NOT_LETTERS.sub("", name.upper())
+    return found
 
 
 def split_title(given: str) -> tuple[str | None, str | None]:
@@ -90,10 +94,18 @@ def split_title(given: str) -> tuple[str | None, str | None]:
     return " ".join(words) or None, None
 
 
+_SEATS_SEEN: Final[dict[str, str | None]] = {}
+
+
 def seat_number(value: str) -> str | None:
-    """``011D`` → ``11D``; ``XXX`` (no seat yet) and anything else → None."""
-    m = _SEAT.fullmatch(value.strip().upper())
-    return f"{int(m.group(1))}{m.group(2)}" if m else None
+    """``011D`` → ``11D``; ``XXX`` (no seat yet) and anything else → None (memoised: seats repeat)."""
+    found = _SEATS_SEEN.get(value, "")  # "" is never a seat number: not seen yet
+    if found == "":
+        if len(_SEATS_SEEN) > 50_000:
+            _SEATS_SEEN.clear()
+        m = _SEAT.fullmatch(value.strip().upper())
+        found = _SEATS_SEEN[value] = f"{int(m.group(1))}{m.group(2)}" if m else None
+    return found
 
 
 def decode_email(text: str) -> str | None:
@@ -102,7 +114,9 @@ def decode_email(text: str) -> str | None:
     if "@" not in value and "//" not in value:
         return None
     value = value.replace("//", "@").replace("..", "_")
-    value = _LANGUAGE_SUFFIX.sub("", value).strip()
+    if "/" in value:
+        value = _LANGUAGE_SUFFIX.sub("", value)
+    value = value.strip()
     return value or None
 
 
@@ -110,10 +124,11 @@ def phones(text: str) -> list[tuple[str | None, str]]:
     """Phone numbers in a text as (kind, digits): ``H5555555555 W 1 555 555 5555`` gives home and business."""
     found: list[tuple[str | None, str]] = []
     for m in _PHONE.finditer(unwrap(text.upper())):
-        digits = "".join(ch for ch in m.group(2) if ch.isdigit())
+        sent: str = m.group(2)
+        digits = sent if sent.isdigit() else "".join([ch for ch in sent if ch.isdigit()])
         if len(digits) < 6:
             continue
-        number = ("+" if m.group(2).startswith("+") else "") + digits
+        number = ("+" if sent.startswith("+") else "") + digits
         found.append((PHONE_KINDS.get(m.group(1) or ""), number))
     return found
 
@@ -133,6 +148,8 @@ def contact(code: str, text: str) -> tuple[str, str, str | None] | None:
 
 def contact_in_text(text: str) -> tuple[str, str] | None:
     """(code, rest) for a free text that starts with a contact code: ``CTCE MOLLY//GMAIL.COM``."""
+    if "CTC" not in text:
+        return None  # the usual remark: no regular expression needed
     m = _CONTACT.match(text)
     return (m.group(1), m.group(2)) if m else None
 
@@ -147,8 +164,8 @@ def _fields(text: str) -> list[str]:
 def _padded_fields(text: str, size: int) -> list[str]:
     """``_fields`` padded with empty strings to at least ``size``."""
     fields = _fields(text)
-    if len(fields) < size:
-        fields += [""] * (size - len(fields))
+    while len(fields) < size:
+        fields.append("")
     return fields
 
 
@@ -330,12 +347,18 @@ class Zone(Enum):
     HISTORY = "history"
 
 
-# The members as module constants: looking a member up on an Enum class costs a descriptor call every time, and the
-# reader compares zones on nearly every segment.
-BOOKING, TRAVELLER, LEG, CHECKIN, NONAIR, HISTORY = (
-    Zone.BOOKING, Zone.TRAVELLER, Zone.LEG, Zone.CHECKIN, Zone.NONAIR, Zone.HISTORY)
-LEG_ZONES = (LEG, CHECKIN)  # a tuple, not a set: members compare by identity, hashing one calls Python code
-INFANT, PASSENGER = Role.INFANT, Role.PASSENGER
+# The members as final module constants: looking a member up on an Enum class costs a descriptor call every time, a
+# plain module name a dictionary look-up; compiled, a final one is a C variable. The reader compares zones on nearly
+# every segment.
+BOOKING: Final = Zone.BOOKING
+TRAVELLER: Final = Zone.TRAVELLER
+LEG: Final = Zone.LEG
+CHECKIN: Final = Zone.CHECKIN
+NONAIR: Final = Zone.NONAIR
+HISTORY: Final = Zone.HISTORY
+LEG_ZONES: Final = (LEG, CHECKIN)  # a tuple, not a set: members compare by identity, hashing one calls Python code
+INFANT: Final = Role.INFANT
+PASSENGER: Final = Role.PASSENGER
 
 
 @dataclass(slots=True, init=False)
@@ -584,7 +607,7 @@ def finish_pnr(state: PnrState, prime: FlightLeg | None) -> None:
     """Settle the PNR: tie pending SSRs, fill the prime flight's seat and bags per traveller, count."""
     pnr = state.pnr
     for pending in state.pending:
-        _RESOLVERS[pending.code[:3] if pending.code.startswith("CTC") else pending.code](state, pending)
+        _resolve(state, pending)
     _apply_prime_flight(state, prime)
     for traveller in pnr.travellers:
         traveller.record_locator = pnr.record_locator
@@ -816,8 +839,24 @@ def _resolve_contact(state: PnrState, p: Pending) -> None:
     state.add_contact(_owner(state, p), p.code, p.text)
 
 
-_RESOLVERS: dict[str, Callable[[PnrState, Pending], None]] = {
-    "DOCS": _resolve_docs, "DOCO": _resolve_doco, "DOCA": _resolve_doca, "FOID": _resolve_foid,
-    "PSPT": _resolve_pspt, "TKNE": _resolve_tkne, "INFT": _resolve_inft, "FQTV": _resolve_fqtv,
-    "CTC": _resolve_contact,
-}
+def _resolve(state: PnrState, p: Pending) -> None:
+    """Tie one pending SSR (DOCS, DOCO, DOCA, FOID, PSPT, TKNE, INFT, FQTV or a CTCx contact)."""
+    code = p.code
+    if code == "DOCS":
+        _resolve_docs(state, p)
+    elif code == "TKNE":
+        _resolve_tkne(state, p)
+    elif code == "DOCA":
+        _resolve_doca(state, p)
+    elif code == "DOCO":
+        _resolve_doco(state, p)
+    elif code == "INFT":
+        _resolve_inft(state, p)
+    elif code == "FOID":
+        _resolve_foid(state, p)
+    elif code == "FQTV":
+        _resolve_fqtv(state, p)
+    elif code == "PSPT":
+        _resolve_pspt(state, p)
+    else:
+        _resolve_contact(state, p)

@@ -9,16 +9,17 @@ import hmac
 import math
 import re
 from datetime import date, datetime, timedelta
+from typing import Final
 
-MONTHS = {m: i for i, m in enumerate(
+MONTHS: Final = {m: i for i, m in enumerate(
     ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1)}
 
-_DIGITS = re.compile(r"\d+")
-_NOT_DIGITS = re.compile(r"\D+")
-_FLIGHT = re.compile(r"([A-Z]{3}|[A-Z0-9]{2})\s*(\d{1,5})\s*([A-Z]?)")
-_AIRPORT = re.compile(r"[A-Z]{3}")
-_DDMMMYY = re.compile(r"(\d{1,2})([A-Z]{3})(\d{2}|\d{4})")
-_NUMBER_AND_SUFFIX = re.compile(r"(\d{1,5})([A-Z]?)")
+_DIGITS: Final = re.compile(r"\d+")
+_NOT_DIGITS: Final = re.compile(r"\D+")
+_FLIGHT: Final = re.compile(r"([A-Z]{3}|[A-Z0-9]{2})\s*(\d{1,5})\s*([A-Z]?)")
+_AIRPORT: Final = re.compile(r"[A-Z]{3}")
+_DDMMMYY: Final = re.compile(r"(\d{1,2})([A-Z]{3})(\d{2}|\d{4})")
+_NUMBER_AND_SUFFIX: Final = re.compile(r"(\d{1,5})([A-Z]?)")
 
 
 def _date(year: int, month: int, day: int) -> date | None:
@@ -69,14 +70,16 @@ def ddmmyy(value: str, reference: date | None = None, *, past: bool = False) -> 
     return _date(_century(int(digits[4:]), reference, past=past), int(digits[2:4]), int(digits[:2]))
 
 
-_DDMMMYY_SEEN: dict[tuple[str, date | None, bool], date | None] = {}
+_DDMMMYY_SEEN: Final[dict[tuple[str, date | None, bool], date | None]] = {}
+_UNSEEN: Final = date.min  # a sentinel, compared by identity: one look-up tells an unseen text from one read as None
 
 
 def ddmmmyy(value: str, reference: date | None = None, *, past: bool = True) -> date | None:
     """``DDMMMYY`` as in SSR DOCS (``01JUL78``), also ``DDMMMYYYY``; memoised, as a push repeats its dates."""
     key = (value, reference, past)
-    if key in _DDMMMYY_SEEN:
-        return _DDMMMYY_SEEN[key]
+    found = _DDMMMYY_SEEN.get(key, _UNSEEN)
+    if found is not _UNSEEN:
+        return found
     if len(_DDMMMYY_SEEN) > 50_000:
         _DDMMMYY_SEEN.clear()
     result = _DDMMMYY_SEEN[key] = _ddmmmyy(value, reference, past)
@@ -169,6 +172,11 @@ def airport(value: str) -> str | None:
 
 
 def integer(value: str) -> int | None:
+    if value.isdigit():  # the usual case: no regular expression needed
+        try:
+            return int(value)
+        except ValueError:
+            pass  # digits int() does not read, such as "²"
     m = _DIGITS.search(value)
     return int(m.group()) if m else None
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,3 +119,20 @@ def test_oversized_message_is_read_in_bounded_time() -> None:
             b"LOC+125+FRA'LOC+87+JFK'" + person * 100_000 + b"UNT+9+1'UNZ+1+R'")
     result = parse(data)
     assert len(result.messages[0].travellers) == 100_000
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "sample_messages").glob("*.edi")), ids=lambda p: p.name)
+def test_a_parse_leaves_no_reference_cycles(path: Path) -> None:
+    """Segments and records are freed by reference counting as soon as they are dropped, not left for the cycle
+    collector (which a parse pauses): a reader that referred to itself kept every segment of its message alive."""
+    data = path.read_bytes()
+    parse(data)  # the first parse imports and fills caches
+    gc.collect()
+    gc.disable()
+    try:
+        result = parse(data)
+        assert result.messages and not result.errors
+        del result
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
