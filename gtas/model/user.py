@@ -55,6 +55,10 @@ class User(Base):
         """Whether the user holds at least one of the roles."""
         return any(role.value in self.roles for role in roles)
 
+    def covers(self, *airports: str | None) -> bool:
+        """Whether one of the airports is the user's (a user without airports of his own covers them all)."""
+        return not self.airports or any(airport in self.airports for airport in airports)
+
     def __repr__(self) -> str:
         return f"<User {self.username} {','.join(self.roles)}>"
 

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from gtas.cells import inert, restored
 from gtas.model.watchlist import WatchlistCategory, WatchlistSeverity
 from gtas.rules import watchlist_fields
 
@@ -31,7 +32,6 @@ Choice = TypeVar("Choice", WatchlistCategory, WatchlistSeverity)
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_ROWS = 2_000_000
 MAX_EXCEL_UNPACKED_BYTES = 1024 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to more than this
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LENGTHS = {"reference": 64, "full_name": 200, "surname": 100, "given_names": 100, "notes": 4000,
            "alias": 200, "document_number": 35}
 
@@ -111,7 +111,7 @@ def validate_rows(frame: pd.DataFrame, *, today: date | None = None) -> ReadResu
         return result
     first_row: dict[str, int] = {}
     for number, values in enumerate(frame.itertuples(index=False, name=None), start=2):
-        cells = {name: _unprotect("" if pd.isna(value) else str(value))
+        cells = {name: restored("" if pd.isna(value) else str(value))
                  for name, value in zip(header, values, strict=True)}
         if not any(text.strip() for text in cells.values()):
             continue
@@ -244,16 +244,6 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";")] if text.strip() else []
 
 
-def _unprotect(text: str) -> str:
-    """A cell as the export wrote it before protecting it from being run as a formula."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
-
-
-def _protect(text: str) -> str:
-    """A cell that no spreadsheet will run as a formula: a leading = + - @ tab or CR gets an apostrophe first."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _read_cells(path: Path, *, encoding: str, max_bytes: int, max_rows: int) -> pd.DataFrame | RowError:
     """The file's cells as text (empty cells as ""), or the reason it cannot be read."""
     suffix = path.suffix.lower()
@@ -352,7 +342,7 @@ def _cells(row: EntryRow) -> list[str]:
               ";".join(row.dates_of_birth), row.gender or "", ";".join(row.nationalities), kinds,
               ";".join(document.number for document in documents), countries,
               row.category.value if row.category else "", row.severity.value if row.severity else "", row.notes or ""]
-    return [_protect(value) for value in values]
+    return [inert(value) for value in values]
 
 
 def _joined_positional(values: Sequence[str]) -> str:

@@ -8,16 +8,12 @@ from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from gtas.cells import inert
+
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def inert(text: str) -> str:
-    """A cell no spreadsheet runs as a formula: a leading = + - @ tab or CR gets an apostrophe first."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from gtas.model import Airport, Flight, User, UserRole
+from gtas.model import Airport, Flight, UserRole
 from gtas.web import audit
 from gtas.web.auth.guard import roles
 from gtas.web.auth.identity import signed_in_user
@@ -53,7 +53,7 @@ def flight(flight_id: int) -> ResponseReturnValue:
     session = get_session()
     found = session.get(Flight, flight_id)
     user = signed_in_user()
-    if found is None or not _covers(user, found):
+    if found is None or not user.covers(found.origin, found.destination):
         abort(404)
     wanted = request.args.get("format", "")
     if wanted and wanted not in FORMATS:
@@ -72,11 +72,6 @@ def flight(flight_id: int) -> ResponseReturnValue:
     return render_template("flights/flight.html", flight=found, rows=rows, parties=parties(rows),
                            columns=COLUMNS, zone=zone, now=now(),
                            countdown=flights_board.countdown)
-
-
-def _covers(user: User, flight: Flight) -> bool:
-    """Whether the flight touches one of the user's airports (a user without airports covers them all)."""
-    return not user.airports or flight.origin in user.airports or flight.destination in user.airports
 
 
 def _download(flight: Flight, kind: str, rows: list[list[str]]) -> Response:

@@ -19,7 +19,7 @@ def visible_traveller(session: Session, traveller_id: int, user: User) -> Travel
     if traveller is None:
         abort(404)
     flight = session.get_one(Flight, traveller.flight_id)
-    if user.airports and flight.origin not in user.airports and flight.destination not in user.airports:
+    if not user.covers(flight.origin, flight.destination):
         abort(404)
     return traveller
 
