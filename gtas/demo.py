@@ -29,6 +29,7 @@ from gtas.parsers.records import Role
 from gtas.parsers.records import Traveller as TravellerRecord
 from gtas.rules.engine import reference_lists
 from gtas.rules.loaded import assess_loaded
+from gtas.rules.rescreen import run_rescreens
 from gtas.rules.rules_cli import import_rule_set, read_rule_set
 from gtas.rules.watchlist_file import COLUMNS, EntryRow, validate_rows
 from gtas.rules.watchlists import apply_import, create_watchlist, find_watchlist, plan_import
@@ -36,6 +37,7 @@ from gtas.rules.watchlists import apply_import, create_watchlist, find_watchlist
 DAYS = 4  # today and the next three: every arrival of the coming 72 hours
 WATCHLIST = "Demo watchlist"
 AUTHOR = "demo"
+MIN_TYPO_LENGTH = 4  # a keying error in a shorter surname makes another name
 SUBMITTER = "gtas demo"
 UNRELATED = (  # people on the list who are not travelling
     ("DEMO-U1", "KOVALENKO", "ARTEM", "1979-03-14", "UKR", WatchlistCategory.WANTED),
@@ -142,9 +144,9 @@ def _listed(number: int, traveller: TravellerRecord, rng: random.Random) -> dict
     match number % 4:
         case 1:  # surname and given names the other way round
             cells["surname"], cells["given_names"] = traveller.given_names, traveller.surname
-        case 2:  # a typo in the surname
+        case 2 if len(traveller.surname) >= MIN_TYPO_LENGTH:  # a typo in the surname
             cells["surname"] = _typo(traveller.surname, rng)
-        case 3:  # only the year of birth is known
+        case 2 | 3:  # only the year of birth is known (two swapped letters of "TA" make another name: "AT")
             cells["date_of_birth"] = born[:4]
         case _:  # a lost or stolen passport: the document alone
             document = traveller.documents[0]
@@ -217,6 +219,7 @@ def stage(sessions: sessionmaker[Session], traffic: list[GeneratedFlight], seed:
     load_traffic(sessions, traffic, card_key, home_country, summary)
     while done := assess_loaded(sessions):
         summary.assessed += done
+    run_rescreens(sessions)  # what the new watchlist and rules asked for: already done by the assessment above
     with sessions() as session:
         summary.flights = session.scalar(select(func.count()).select_from(Flight)) or 0
         summary.travellers = session.scalar(select(func.count()).select_from(Traveller)) or 0

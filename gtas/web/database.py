@@ -10,7 +10,9 @@ from gtas.db import make_engine, make_sessionmaker
 
 def init_app(app: Flask) -> None:
     """Open the engine of DATABASE_URL (connections are made on first use) and close sessions after requests."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    # On SQLite a view that reads and then writes (an audit event) takes the write lock first: it waits for a
+    # background job holding it (busy timeout) instead of failing half-way.
+    engine = make_engine(app.config["DATABASE_URL"], sqlite_immediate=True)
     app.extensions["gtas.engine"] = engine
     app.extensions["gtas.sessionmaker"] = make_sessionmaker(engine)
     app.teardown_appcontext(close_session)
