@@ -132,3 +132,16 @@ def session(connection: Connection) -> Iterator[Session]:
     """An ORM session joined to the test's outer transaction: its commits become savepoints (STYLE.md §14)."""
     with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
         yield session
+
+
+@pytest.fixture
+def database(empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A migrated empty database that ``gtas`` commands run in this test use (GTAS_HOME and GTAS_DATABASE_URL set)."""
+    from gtas import db
+
+    monkeypatch.setenv("GTAS_HOME", str(tmp_path / "instance"))
+    monkeypatch.setenv("GTAS_DATABASE_URL", empty_database_url)
+    engine = db.make_engine(empty_database_url)
+    db.upgrade(engine)
+    engine.dispose()
+    return empty_database_url

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
 from gtas import db
 from gtas.cli import cli
 from gtas.ingest.tokens import authenticate
-
-
-@pytest.fixture
-def database(empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("GTAS_HOME", str(tmp_path / "instance"))
-    monkeypatch.setenv("GTAS_DATABASE_URL", empty_database_url)
-    engine = db.make_engine(empty_database_url)
-    db.upgrade(engine)
-    engine.dispose()
-    return empty_database_url
 
 
 def test_create_list_revoke(database: str) -> None:

@@ -19,16 +19,6 @@ from gtas.web.auth.passwords import verify_password
 
 
 @pytest.fixture
-def database(empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("GTAS_HOME", str(tmp_path / "instance"))
-    monkeypatch.setenv("GTAS_DATABASE_URL", empty_database_url)
-    engine = db.make_engine(empty_database_url)
-    db.upgrade(engine)
-    engine.dispose()
-    return empty_database_url
-
-
-@pytest.fixture
 def session(database: str) -> Iterator[Session]:
     """A session on the CLI's database, to check what the commands did."""
     engine = db.make_engine(database)

@@ -34,16 +34,6 @@ RULE_SET: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def database(empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("GTAS_HOME", str(tmp_path / "instance"))
-    monkeypatch.setenv("GTAS_DATABASE_URL", empty_database_url)
-    engine = db.make_engine(empty_database_url)
-    db.upgrade(engine)
-    engine.dispose()
-    return empty_database_url
-
-
 def _write(path: Path, data: Any) -> Path:
     path.write_text(json.dumps(data) if not isinstance(data, str) else data, encoding="utf-8")
     return path

@@ -20,16 +20,6 @@ CSV = "\n".join([
 ]) + "\n"
 
 
-@pytest.fixture
-def database(empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("GTAS_HOME", str(tmp_path / "instance"))
-    monkeypatch.setenv("GTAS_DATABASE_URL", empty_database_url)
-    engine = db.make_engine(empty_database_url)
-    db.upgrade(engine)
-    engine.dispose()
-    return empty_database_url
-
-
 def _count(url: str, sql: str) -> int:
     engine = db.make_engine(url)
     try:
