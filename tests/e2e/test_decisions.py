@@ -16,15 +16,11 @@ TRAVELLER_URL = re.compile(r"/travellers/(\d+)(#.*)?$")
 
 
 def open_flagged_traveller(page: Page, server: Server) -> tuple[int, int]:
-    """From the board a flight with hits, then the priority queue narrowed to that flight, then the traveller of its
-    first hit; returns the flight and traveller ids."""
+    """From the board a flight with hits, then the first traveller of its manifest (hits come first); returns the
+    flight and traveller ids."""
     open_flight_with_hits(page, server)
     flight_id = int(page.url.rsplit("/", 1)[1])
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Priority queue").click()
-    page.get_by_role("form", name="Filter hits").get_by_label("Flight").select_option(str(flight_id))
-    page.get_by_role("button", name="Show").click()
-    page.wait_for_url(re.compile(rf"[?&]flight={flight_id}\b"))
-    page.locator("table.queue tbody tr").first.locator("td").nth(2).get_by_role("link").click()
+    page.locator("tr.has-hits").first.get_by_role("rowheader").get_by_role("link").click()
     page.wait_for_url(TRAVELLER_URL)
     found = TRAVELLER_URL.search(page.url)
     assert found

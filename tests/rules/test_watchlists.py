@@ -21,6 +21,7 @@ from gtas.model import (
     WatchlistSeverity,
 )
 from gtas.rules.matching.person import IdDocument, Name, PersonRecord
+from gtas.rules.matching.score import DEFAULT_THRESHOLD
 from gtas.rules.watchlist_file import DocumentRow, EntryRow, RowError, read_watchlist_file, write_watchlist_file
 from gtas.rules.watchlists import (
     WatchlistError,
@@ -62,6 +63,12 @@ def _history(session: Session, watchlist: Watchlist) -> list[tuple[str, EntryAct
                            .where(WatchlistEntryChange.watchlist_id == watchlist.id)
                            .order_by(WatchlistEntryChange.id))
     return [(reference, action, version) for reference, action, version in rows]
+
+
+def test_a_new_list_hits_at_the_threshold_the_matcher_was_tuned_for(session: Session) -> None:
+    watchlist = create_watchlist(session, "tuned")
+    session.flush()
+    assert watchlist.match_threshold == DEFAULT_THRESHOLD
 
 
 def test_a_new_list_gets_its_entries_history_and_version_1(session: Session) -> None:
