@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from gtas import config
 from gtas.generator import GeneratedFlight, generate_traffic
 from gtas.generator.files import paxlst_files, pnrgov_file
-from gtas.ingest.load import process
-from gtas.ingest.store import receive
-from gtas.model import Channel, Flight, Hit, HitStatus, Message, MessageStatus, Traveller
+from gtas.ingest.batch import IngestSummary, ingest_bytes
+from gtas.model import Flight, Hit, HitStatus, Traveller
 from gtas.model.base import utcnow
 from gtas.model.watchlist import WatchlistCategory, WatchlistSeverity
 from gtas.parsers.records import Role
@@ -77,10 +76,7 @@ class DemoSummary:
     """What a demo run did and what the database holds afterwards."""
 
     generated_flights: int = 0
-    messages: int = 0
-    loaded: int = 0
-    duplicates: int = 0
-    failed: int = 0
+    intake: IngestSummary = field(default_factory=IngestSummary)
     watchlist_version: int = 0
     watchlist_entries: int = 0
     rules: dict[str, list[str]] = field(default_factory=dict)
@@ -93,8 +89,8 @@ class DemoSummary:
         """The summary table: label, value."""
         rules = ", ".join(f"{len(keys)} {status}" for status, keys in self.rules.items())
         return [("generated", f"{self.generated_flights} flights"),
-                ("messages", f"{self.messages} ({self.loaded} loaded, {self.duplicates} duplicates, "
-                             f"{self.failed} failed)"),
+                ("messages", f"{self.intake.messages} ({self.intake.loaded + self.intake.partial} loaded, "
+                             f"{self.intake.duplicates} duplicates, {self.intake.failed} failed)"),
                 ("watchlist", f"{WATCHLIST!r} version {self.watchlist_version}, {self.watchlist_entries} entries"),
                 ("rules", rules),
                 ("assessed", f"{self.assessed} messages"),
@@ -187,19 +183,8 @@ def load_traffic(sessions: sessionmaker[Session], traffic: list[GeneratedFlight]
     """Each flight's PNR push, then its API lists, received (committed first) and processed, as airlines send them."""
     for flight in traffic:
         for name, text in [pnrgov_file(flight), *paxlst_files(flight)]:
-            with sessions.begin() as session:
-                message_id = receive(session, text.encode(), channel=Channel.CLI, submitter=SUBMITTER,
-                                     carrier=flight.leg.carrier, filename=name).id
-            with sessions.begin() as session:
-                message = process(session, session.get_one(Message, message_id), card_key,
-                                  home_country=home_country)
-                summary.messages += 1
-                if message.status == MessageStatus.DUPLICATE:
-                    summary.duplicates += 1
-                elif message.status in (MessageStatus.FAILED_PARSE, MessageStatus.FAILED_LOAD):
-                    summary.failed += 1
-                else:
-                    summary.loaded += 1
+            ingest_bytes(sessions, text.encode(), card_key, home_country, summary.intake, filename=name,
+                         submitter=SUBMITTER, carrier=flight.leg.carrier)
 
 
 def run_demo(sessions: sessionmaker[Session], *, flights: int = 40, seed: int = 1, now: datetime | None = None,

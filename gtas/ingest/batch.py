@@ -63,8 +63,16 @@ def ingest_file(sessions: sessionmaker[Session], path: Path, card_key: bytes, ho
         click.echo(f"{path}: not read: {path.stat().st_size} bytes, the limit is {max_bytes}", err=True)
         summary.failed += 1
         return
+    ingest_bytes(sessions, path.read_bytes(), card_key, home_country, summary, filename=str(path))
+
+
+def ingest_bytes(sessions: sessionmaker[Session], data: bytes, card_key: bytes, home_country: str,
+                 summary: IngestSummary, *, filename: str, submitter: str | None = None,
+                 carrier: str | None = None) -> None:
+    """Receive bytes on the CLI channel (committed first: nothing is lost), then process them in a transaction."""
     with sessions.begin() as session:
-        message_id = receive(session, path.read_bytes(), channel=Channel.CLI, filename=str(path)).id
+        message_id = receive(session, data, channel=Channel.CLI, submitter=submitter, carrier=carrier,
+                             filename=filename).id
     with sessions.begin() as session:
         message = session.get_one(Message, message_id)
         process(session, message, card_key, home_country=home_country)
