@@ -72,7 +72,7 @@ def traffic(app: Flask, sessions: sessionmaker[Session]) -> list[Flight]:
     assessed with the demo's watchlist and rules; the clock stands at midnight before them."""
     flights = generate_traffic(4, 2, datetime(2030, 1, 1), passengers=30, pnrs=12, outbound_share=0.3).flights
     summary = stage(sessions, flights, 2, card_key=CARD_KEY, home_country="USA")
-    assert summary.failed == 0 and summary.open_hits > 0
+    assert summary.intake.failed == 0 and summary.open_hits > 0
     install_clock(app).now = NOW
     with sessions() as session:
         return list(session.scalars(select(Flight).order_by(Flight.arrival_utc)))
