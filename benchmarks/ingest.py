@@ -21,6 +21,7 @@ import argparse
 import dataclasses
 import multiprocessing
 import multiprocessing.synchronize
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -242,6 +243,8 @@ def main() -> int:
     day = generate(args.flights, args.seed)
     print(f"messages {len(day.deliveries):,}  travellers {day.travellers:,}  traveller records {day.records:,} "
           f"(API + PNR)", flush=True)
+    print(f"load average at the start (1, 5, 15 min): {' '.join(f'{n:.1f}' for n in os.getloadavg())} "
+          f"on {os.cpu_count()} cores", flush=True)
     with bench_database(args.database_url) as url:
         copy_rate = day.travellers / copy_ceiling(url, day.travellers)
         print(f"COPY ceiling: {copy_rate:,.0f} rows/s")
@@ -263,6 +266,8 @@ def main() -> int:
                 report(f"{workers} workers, {mode}", day, seconds, copy_rate, failed, url)
         copy_rate = day.travellers / copy_ceiling(url, day.travellers)
         print(f"COPY ceiling again at the end: {copy_rate:,.0f} rows/s")
+        print(f"load average at the end (1, 5, 15 min): {' '.join(f'{n:.1f}' for n in os.getloadavg())} "
+              f"on {os.cpu_count()} cores")
     return 0
 
 

@@ -1,5 +1,5 @@
 """Background jobs (APScheduler): polling the drop folder, loading overdue incomplete multi-part series, assessing
-what was loaded, re-screening after rule and watchlist changes, expiring watchlist entries."""
+what was loaded, re-screening after rule and watchlist changes, expiring watchlist entries, applying retention."""
 
 from __future__ import annotations
 
@@ -21,12 +21,15 @@ RESCREEN_SECONDS = 10
 RESCREEN_BATCHES = 40  # per run of the job: other jobs get their turn between runs
 EXPIRY_JOB = "expire-watchlist-entries"
 EXPIRY_SECONDS = 300
+RETENTION_JOB = "apply-retention"
+RETENTION_SECONDS = 3600
 
 
 def make_scheduler(session_factory: sessionmaker[Session], inbox: Path, card_key: bytes, *, poll_seconds: float,
                    home_country: str | None = None) -> BackgroundScheduler:
     """A scheduler (not started): the inbox polled every ``poll_seconds``, overdue series loaded every minute, loaded
-    messages assessed (those their loader did not assess), re-screening runs worked through, entries expired.
+    messages assessed (those their loader did not assess), re-screening runs worked through, entries expired, the
+    retention periods applied every hour.
 
     One run of each job at a time; runs missed while one was busy are merged into one.
     """
@@ -45,6 +48,8 @@ def make_scheduler(session_factory: sessionmaker[Session], inbox: Path, card_key
                       coalesce=True, args=(session_factory,), kwargs={"max_batches": RESCREEN_BATCHES})
     scheduler.add_job(expire_watchlist_entries, "interval", seconds=EXPIRY_SECONDS, id=EXPIRY_JOB, max_instances=1,
                       coalesce=True, args=(session_factory,))
+    scheduler.add_job(apply_retention, "interval", seconds=RETENTION_SECONDS, id=RETENTION_JOB, max_instances=1,
+                      coalesce=True, args=(session_factory,))
     return scheduler
 
 
@@ -54,6 +59,15 @@ def expire_watchlist_entries(session_factory: sessionmaker[Session]) -> int:
 
     with session_factory.begin() as session:
         return expire_entries(session, who="scheduler")
+
+
+def apply_retention(session_factory: sessionmaker[Session]) -> bool:
+    """Depersonalise and delete travel data past the stored retention periods (audited); whether anything changed."""
+    from gtas.model.base import utcnow
+    from gtas.retention import apply_retention as apply
+
+    with session_factory.begin() as session:
+        return apply(session, utcnow()).changed
 
 
 def load_overdue_series(session_factory: sessionmaker[Session], card_key: bytes, home_country: str | None) -> int:

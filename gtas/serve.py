@@ -1,16 +1,20 @@
-"""``gtas serve``: the web application on Flask's server; on the embedded default also the scheduled jobs.
+"""``gtas serve``: the web application on Flask's server, or on gunicorn (``--workers N``, the production server);
+on the embedded default also the scheduled jobs.
 
 Embedded (no GTAS_AMQP_URL): a SQLite database is created or migrated on start, and the drop folder and overdue
-multi-part series are handled by a scheduler in this process. With a queue, the workers' leader runs the jobs and
-the HTTP intake hands the messages it stored to the workers.
+multi-part series are handled by a scheduler in this process (under gunicorn: in its master process, never in the
+workers). With a queue, the workers' leader runs the jobs and the HTTP intake hands the messages it stored to the
+workers.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import click
-from sqlalchemy import make_url
+from sqlalchemy import Engine, make_url
 
 from gtas import config
 
@@ -49,15 +53,53 @@ def first_administrator(url: str) -> str | None:
         engine.dispose()
 
 
+def run_gunicorn(host: str, port: int, workers: int, threads: int, forked_engines: list[Engine]) -> None:
+    """Serve the application with gunicorn: ``workers`` processes of ``threads`` threads, each process building its
+    own application (and so its own connection pool). ``forked_engines`` belong to the master process: a worker
+    forgets their connections without closing them."""
+    from gunicorn.app.base import BaseApplication
+
+    from gtas.web import create_app
+
+    def forget(_server: object, _worker: object) -> None:
+        for engine in forked_engines:
+            engine.dispose(close=False)
+
+    settings: dict[str, Any] = {
+        "bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
+        "keepalive": 5,  # behind a reverse proxy that keeps its connections open
+        "timeout": 120, "graceful_timeout": 30, "accesslog": None,
+        "control_socket_disable": True,  # newer gunicorn: no control socket in the user's home folder
+        "post_fork": forget,
+    }
+
+    class Production(BaseApplication):
+        """gunicorn with these settings, serving GTAS."""
+
+        def load_config(self) -> None:
+            for name, value in settings.items():
+                if name in self.cfg.settings:
+                    self.cfg.set(name, value)
+
+        def load(self) -> Any:
+            return create_app()
+
+    Production().run()
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True, help="Port to listen on.")
-def serve_command(host: str, port: int) -> None:
-    """Run the web application and the message intake (Flask's server: for production use gunicorn).
+@click.option("--workers", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Web processes under gunicorn, the production server (2 to 4 per core); 0: Flask's server.")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Threads per gunicorn worker (requests each process serves at once).")
+def serve_command(host: str, port: int, workers: int, threads: int) -> None:
+    """Run the web application and the message intake: on Flask's server, or with ``--workers`` on gunicorn.
 
     Without GTAS_AMQP_URL this process also polls the drop folder and loads overdue multi-part lists.
 
-    Example: gtas serve --port 8080
+    Example: gtas serve --port 8080 --workers 2 --threads 4
     """
     from gtas import db
     from gtas.jobs import scheduler_from_settings
@@ -68,19 +110,22 @@ def serve_command(host: str, port: int) -> None:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     prepare_database(url)
-    app = create_app()
     password = first_administrator(url)
-    scheduler = None
+    scheduler, engines, master = None, [], os.getpid()
     if not config.amqp_url():
-        engine = db.make_engine(url, sqlite_immediate=True)  # the jobs write beside the requests
+        engines.append(engine := db.make_engine(url, sqlite_immediate=True))  # the jobs write beside the requests
         scheduler = scheduler_from_settings(db.make_sessionmaker(engine))
         scheduler.start()
-    click.echo(f"GTAS is at http://{host}:{port}/")
+    click.echo(f"GTAS is at http://{host}:{port}/" + (f" (gunicorn: {workers} workers of {threads} threads)"
+                                                      if workers else ""))
     if password:
         click.echo(f"sign in as admin with the password {password} (shown this once; `gtas user reset-password admin`"
                    " makes a new one)")
     try:
-        app.run(host=host, port=port, threaded=True, use_reloader=False)
+        if workers:
+            run_gunicorn(host, port, workers, threads, engines)
+        else:
+            create_app().run(host=host, port=port, threaded=True, use_reloader=False)
     finally:
-        if scheduler is not None:
+        if scheduler is not None and os.getpid() == master:  # not in a gunicorn worker leaving
             scheduler.shutdown()

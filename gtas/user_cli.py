@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import click
@@ -42,11 +43,7 @@ def _audit(session: Session, action: str, changed: User, before: dict[str, Any] 
     from gtas.web.audit import add_event
     from gtas.web.auth.accounts import describe
 
-    try:
-        operator = getpass.getuser()
-    except (OSError, KeyError):  # no login name in this environment
-        operator = "unknown"
-    add_event(session, action, username=f"cli:{operator}", object_kind="user", object_id=changed.id, before=before,
+    add_event(session, action, username=f"cli:{_operator()}", object_kind="user", object_id=changed.id, before=before,
               after=describe(changed))
 
 
@@ -143,3 +140,90 @@ def list_command() -> None:
     for row in [header, *rows]:
         click.echo(f"{row[0]:<20.20}  {row[1]:<24.24}  {row[2]:<30.30}  {row[3]:<12.12}  {row[4]:<7}  "
                    f"{row[5]:<16}  {row[6]}")
+
+
+@user.group("token")
+def token() -> None:
+    """Create, list and revoke users' personal API tokens (only their hashes are stored)."""
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--name", "purpose", required=True, help="What the token is for, e.g. \"shift report script\".")
+@click.option("--days", type=int, default=90, show_default=True, help="How many days the token lives (1 to 365).")
+def token_create_command(username: str, purpose: str, days: int) -> None:
+    """Create a personal API token of a user (his roles and airports) and print it once.
+
+    Example: gtas user token create jdoe --name "shift report script" --days 30
+    """
+    from gtas.model.base import utcnow
+    from gtas.web.api.token_pages import describe
+    from gtas.web.api.user_tokens import UserTokenError, create_user_token
+    from gtas.web.audit import add_event
+    from gtas.web.auth.accounts import get_user
+
+    def work(session: Session) -> str:
+        try:
+            created, secret = create_user_token(session, get_user(session, username), purpose, days, utcnow())
+        except UserTokenError as exc:
+            raise click.ClickException(str(exc)) from exc
+        add_event(session, "user_token.create", username=f"cli:{_operator()}", object_kind="user_token",
+                  object_id=created.id, after={"user": username, **describe(created)})
+        return secret
+
+    click.echo(_in_transaction(work))
+    click.secho("Keep this token now: it is stored only as a hash and cannot be shown again.", fg="yellow", err=True)
+
+
+@token.command("list")
+@click.argument("username")
+def token_list_command(username: str) -> None:
+    """List a user's tokens: id, prefix, name, created, expires, last used, revoked (never the token itself).
+
+    Example: gtas user token list jdoe
+    """
+    from gtas.web.api.user_tokens import tokens_of
+    from gtas.web.auth.accounts import get_user
+
+    def when(moment: datetime | None) -> str:
+        return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
+
+    rows = _in_transaction(lambda session: [
+        (str(t.id), t.prefix, t.name, when(t.created_at), when(t.expires_at), when(t.last_used_at),
+         when(t.revoked_at)) for t in tokens_of(session, get_user(session, username))])
+    for row in [("id", "prefix", "name", "created", "expires", "last used", "revoked"), *rows]:
+        click.echo(f"{row[0]:>5}  {row[1]:<13}  {row[2]:<24.24}  {row[3]:<16}  {row[4]:<16}  {row[5]:<16}  {row[6]}")
+
+
+@token.command("revoke")
+@click.argument("username")
+@click.argument("token_id", type=int)
+def token_revoke_command(username: str, token_id: int) -> None:
+    """Revoke a user's token (its id, as `gtas user token list` shows it); it stops working at once.
+
+    Example: gtas user token revoke jdoe 3
+    """
+    from gtas.model.base import utcnow
+    from gtas.web.api.token_pages import describe
+    from gtas.web.api.user_tokens import UserTokenError, revoke_user_token
+    from gtas.web.audit import add_event
+    from gtas.web.auth.accounts import get_user
+
+    def work(session: Session) -> str:
+        try:
+            revoked = revoke_user_token(session, get_user(session, username), token_id, utcnow())
+        except UserTokenError as exc:
+            raise click.ClickException(f"{username} has no token {token_id}") from exc
+        add_event(session, "user_token.revoke", username=f"cli:{_operator()}", object_kind="user_token",
+                  object_id=revoked.id, after={"user": username, **describe(revoked)})
+        return revoked.prefix
+
+    click.echo(f"revoked {_in_transaction(work)}")
+
+
+def _operator() -> str:
+    """The operating-system user running the command (who the audit trail names)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment
+        return "unknown"

@@ -145,3 +145,17 @@ def database(empty_database_url: str, tmp_path: Path, monkeypatch: pytest.Monkey
     db.upgrade(engine)
     engine.dispose()
     return empty_database_url
+
+
+@pytest.fixture
+def cli_session(database: str) -> Iterator[Session]:
+    """A session of its own on the database ``gtas`` commands use, to check what they did (roll back first to see
+    what they committed since)."""
+    from gtas import db
+
+    engine = db.make_engine(database)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()

@@ -139,3 +139,37 @@ def test_serve_wants_postgresql_initialised_first(empty_database_url: str) -> No
         pytest.skip("an embedded SQLite database is created on start")
     with pytest.raises(click.ClickException, match=r"schema revision none, .* run `gtas init` first"):
         prepare_database(empty_database_url)
+
+
+def test_serve_on_gunicorn_answers_from_worker_processes_and_still_polls_the_drop_folder(tmp_path: Path) -> None:
+    port, home = free_port(), tmp_path / "home"
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GTAS_")}, "GTAS_HOME": str(home),
+           "GTAS_POLL_SECONDS": "0.2", "GTAS_CARD_KEY": "k"}
+    process = subprocess.Popen([str(GTAS), "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        assert process.poll() is None, process.communicate()[0].decode()
+        try:
+            return get(f"{base}/api/v1/messages/1")[0] == 401
+        except OSError:
+            return False
+
+    try:
+        eventually(answers, timeout=60)
+        assert process.stdout is not None
+        assert process.stdout.readline().decode().strip() == f"GTAS is at {base}/ (gunicorn: 2 workers of 2 threads)"
+        workers = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert len(workers) == 2
+        inbox = home / "inbox"
+        (inbox / "list.edi.part").write_text(LIST)
+        (inbox / "list.edi.part").rename(inbox / "list.edi")
+        past = time.time() - 60
+        os.utime(inbox / "list.edi", (past, past))
+        eventually((inbox / "processed" / "list.edi").exists)  # by the scheduler in gunicorn's master process
+    finally:
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=60)[0].decode()
+    assert process.returncode == 0, output
+    assert output.count("Worker exiting") == 2

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Insert, Table
+import psycopg
+from sqlalchemy import JSON, ColumnDefault, Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from gtas.db import dialect_insert
 from gtas.model import Message
 from gtas.model.base import Base
+
+CHUNK = 500  # values per IN list
 
 
 class LoadError(Exception):
@@ -88,3 +92,81 @@ def copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> Non
         for row in rows:
             copy.write_row([orjson.dumps(value).decode() if is_json else value.value if isinstance(value, Enum)
                             else value for value, is_json in zip(row.values(), json, strict=True)])
+
+
+def on_postgresql(session: Session) -> bool:
+    """Whether the session's database is PostgreSQL (which has the array-bound fast paths)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def chunks(values: list[Any]) -> list[list[Any]]:
+    """The values in slices of CHUNK, for IN lists (a database limits the parameters of one statement)."""
+    return [values[start:start + CHUNK] for start in range(0, len(values), CHUNK)]
+
+
+def _psycopg(session: Session) -> psycopg.Connection[Any]:
+    """The psycopg connection under the session (PostgreSQL), in the session's transaction."""
+    connection = session.connection().connection.driver_connection
+    assert isinstance(connection, psycopg.Connection)
+    return connection
+
+
+def select_arrays(session: Session, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """PostgreSQL: the rows of a statement that takes its values as arrays (``= ANY(%s)``), planned on every call.
+
+    Never a prepared statement: a generic plan made while a table was small scans it whole once it has grown.
+    """
+    cursor = _psycopg(session).cursor()
+    cursor.execute(sql, params, prepare=False)
+    return list(cursor.fetchall())
+
+
+def insert_arrays(session: Session, table: Table, rows: list[dict[str, Any]], tail: str = "") -> list[tuple[Any, ...]]:
+    """PostgreSQL: one ``INSERT … SELECT FROM unnest(arrays)`` for all rows (one array per column), then ``tail``.
+
+    ``tail`` is SQL after the SELECT (``ON CONFLICT …``, ``RETURNING …``); returns what RETURNING gives. Every row has
+    the same keys; columns left out get their client-side defaults; enums go in as their values, JSON as text.
+    The SELECT is ordered by the rows' positions, so ids taken from a sequence follow the rows' order.
+    """
+    if not rows:
+        return []
+    sql, arrays = _insert_from_arrays(session, table, rows)
+    cursor = _psycopg(session).cursor()
+    cursor.execute(f"{sql} {tail}", arrays)
+    return list(cursor.fetchall()) if cursor.description else []
+
+
+def insert_arrays_together(session: Session, batches: Sequence[tuple[Table, list[dict[str, Any]]]]) -> None:
+    """PostgreSQL: rows for several tables that cannot conflict, in one statement (an ``insert_arrays`` per table)."""
+    parts = [(table, *_insert_from_arrays(session, table, rows)) for table, rows in batches if rows]
+    if parts:
+        _psycopg(session).cursor().execute(
+            "WITH " + ", ".join(f"into_{table.name} AS ({sql})" for table, sql, _ in parts) + " SELECT 1",
+            [array for _, _, arrays in parts for array in arrays])
+
+
+def _insert_from_arrays(session: Session, table: Table, rows: list[dict[str, Any]]) -> tuple[str, list[list[Any]]]:
+    """The ``INSERT … SELECT FROM unnest(%s::type[], …)`` of these rows and its arrays (see ``insert_arrays``)."""
+    names = list(rows[0])
+    dialect = session.get_bind().dialect
+    defaults: dict[str, Any] = {}
+    for column in table.columns:
+        default = column.default
+        if column.name in names or not isinstance(default, ColumnDefault):
+            continue
+        if default.is_scalar:
+            defaults[column.name] = default.arg
+        elif default.is_callable:
+            defaults[column.name] = default.arg(None)
+    columns = [*names, *defaults]
+    json = [isinstance(table.c[name].type, JSON) for name in columns]
+    arrays = [[row[name] for row in rows] for name in names] + [[value] * len(rows) for value in defaults.values()]
+    for position, (array, is_json) in enumerate(zip(arrays, json, strict=True)):
+        if is_json:
+            arrays[position] = [None if value is None else orjson.dumps(value).decode() for value in array]
+        elif any(isinstance(value, Enum) for value in array):
+            arrays[position] = [value.value if isinstance(value, Enum) else value for value in array]
+    casts = ", ".join(f"%s::{table.c[name].type.compile(dialect=dialect)}[]" for name in columns)
+    listed = ", ".join(columns)
+    return (f"INSERT INTO {table.name} ({listed}) SELECT {listed} FROM unnest({casts}) WITH ORDINALITY "
+            f"AS given({listed}, given_order) ORDER BY given_order", arrays)

@@ -10,7 +10,7 @@ from gtas import config
 from gtas.ingest import assembly
 from gtas.ingest.transaction import load_parsed
 from gtas.model import Message, MessageStatus
-from gtas.parsers import parse
+from gtas.parsers import collector_paused, parse
 from gtas.parsers.records import Diagnostic, ParsedFile, to_jsonable
 
 
@@ -18,8 +18,9 @@ def process(session: Session, message: Message, card_key: bytes, *, home_country
     """Parse and load a received message; duplicates are left alone. Flushes, never commits."""
     if message.status == MessageStatus.DUPLICATE:
         return message
-    parsed, parse_ms = parse_message(message, card_key)
-    return load_file(session, message, parsed, parse_ms, card_key, home_country=home_country)
+    with collector_paused():  # the records and rows of a message are acyclic: reference counting frees them
+        parsed, parse_ms = parse_message(message, card_key)
+        return load_file(session, message, parsed, parse_ms, card_key, home_country=home_country)
 
 
 def parse_message(message: Message, card_key: bytes) -> tuple[ParsedFile, float]:

@@ -7,22 +7,20 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from gtas.ingest.context import insert_rows, table_of, upsert
+from gtas.ingest.context import chunks, insert_arrays, insert_rows, on_postgresql, select_arrays, table_of, upsert
 from gtas.ingest.keys import fit_rows, person_keys
-from gtas.model import Person, PersonKey
+from gtas.model import Person, PersonKey, PersonKeyKind
 from gtas.parsers.records import Traveller as TravellerRecord
 
-CHUNK = 500
-
-Key = tuple[str, str]
+Key = tuple[PersonKeyKind, str]
 
 
 def resolve_persons(session: Session, records: Sequence[TravellerRecord]) -> list[int | None]:
     """The person of each record, created with its keys when none of them is known; None for a record without keys.
 
     Set-based: one SELECT for the known keys, one INSERT for the new persons, one INSERT … ON CONFLICT DO NOTHING
-    of the new keys and one SELECT of their owners (a key another worker gave a person first wins; our unused
-    person is deleted).
+    of the new keys and one SELECT of the owners of keys another worker gave a person first (he wins; our unused
+    person is deleted). On PostgreSQL the values go in as arrays and the INSERT tells which keys it gave.
     """
     wanted = [person_keys(record) for record in records]
     owners = _owners(session, {key for keys in wanted for key in keys})
@@ -47,15 +45,25 @@ def resolve_persons(session: Session, records: Sequence[TravellerRecord]) -> lis
             if owner is not None and key not in owners:
                 new_keys.setdefault(key, owner)
     if new_keys:
-        rows = [{"kind": kind, "value": value, "person_id": owner}
-                for (kind, value), owner in sorted(new_keys.items())]  # one lock order for every worker
-        insert_rows(session, upsert(session, table_of(PersonKey)).on_conflict_do_nothing(
-            index_elements=["kind", "value"]), rows)
-        owners.update(_owners(session, set(new_keys)))
+        claimed = _claim(session, new_keys)
+        owners.update((key, new_keys[key]) for key in claimed)
+        owners.update(_owners(session, set(new_keys) - claimed))
     orphans = set(new_ids) - set(owners.values())
     if orphans:  # another worker created the same person first
         session.execute(delete(table_of(Person)).where(table_of(Person).c.id.in_(sorted(orphans))))
     return [next((owners[key] for key in keys), None) for keys in wanted]
+
+
+def _claim(session: Session, new_keys: dict[Key, int]) -> set[Key]:
+    """Give each key its person unless another worker gave it one first; the keys given here (known on PostgreSQL)."""
+    rows = [{"kind": kind, "value": value, "person_id": owner}
+            for (kind, value), owner in sorted(new_keys.items())]  # one lock order for every worker
+    table = table_of(PersonKey)
+    if on_postgresql(session):
+        return {(PersonKeyKind(kind), value) for kind, value in insert_arrays(
+            session, table, rows, "ON CONFLICT (kind, value) DO NOTHING RETURNING kind, value")}
+    insert_rows(session, upsert(session, table).on_conflict_do_nothing(index_elements=["kind", "value"]), rows)
+    return set()
 
 
 def _create(session: Session, records: list[TravellerRecord]) -> list[int]:
@@ -65,19 +73,24 @@ def _create(session: Session, records: list[TravellerRecord]) -> list[int]:
     table = table_of(Person)
     rows = fit_rows(table, [{"surname": r.surname, "given_names": r.given_names, "date_of_birth": r.date_of_birth,
                              "gender": r.gender, "nationality": r.nationality} for r in records], [])
+    if on_postgresql(session):  # ids come from a sequence in the rows' order
+        return sorted(person_id for person_id, in insert_arrays(session, table, rows, "RETURNING id"))
     return list(session.scalars(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows))
 
 
 def _owners(session: Session, keys: set[Key]) -> dict[Key, int]:
     """The person that owns each of these keys, when one does (looked up on the unique index: kind, then value)."""
-    values: dict[str, list[str]] = {}
+    values: dict[PersonKeyKind, list[str]] = {}
     for kind, value in sorted(keys):
         values.setdefault(kind, []).append(value)
     found: dict[Key, int] = {}
     for kind, wanted in values.items():
-        for start in range(0, len(wanted), CHUNK):
-            for value, person_id in session.execute(
-                    select(PersonKey.value, PersonKey.person_id)
-                    .where(PersonKey.kind == kind, PersonKey.value.in_(wanted[start:start + CHUNK]))):
-                found[(kind, value)] = person_id
+        if on_postgresql(session):
+            rows = select_arrays(session, "SELECT value, person_id FROM person_key WHERE kind = %s AND value = ANY(%s)",
+                                 [kind.value, wanted])
+        else:
+            rows = [tuple(row) for chunk in chunks(wanted) for row in session.execute(
+                select(PersonKey.value, PersonKey.person_id)
+                .where(PersonKey.kind == kind, PersonKey.value.in_(chunk)))]
+        found.update(((kind, value), person_id) for value, person_id in rows)
     return found

@@ -16,7 +16,17 @@ import orjson
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from gtas.ingest.context import LoadContext, copy_rows, insert_rows, table_of, upsert
+from gtas.ingest.context import (
+    LoadContext,
+    chunks,
+    copy_rows,
+    insert_arrays,
+    insert_rows,
+    on_postgresql,
+    select_arrays,
+    table_of,
+    upsert,
+)
 from gtas.ingest.flights import prime_leg, update_counts, upsert_flight
 from gtas.ingest.keys import fit_rows, identity_keys
 from gtas.ingest.links import link_to_pnrs
@@ -28,7 +38,6 @@ from gtas.parsers.records import Message as PnrMessage
 from gtas.parsers.records import Pnr as PnrRecord
 
 EARLIEST = datetime(1, 1, 1)
-CHUNK = 500
 
 PnrKey = tuple[str, str, date]
 
@@ -43,7 +52,8 @@ class Booking:
     id: int = 0
     changed: bool = True  # differs from the current version (or is new)
     newest: bool = True  # becomes (or already is) the current version
-    inserted: bool = False  # new: inserted by this push, already current
+    inserted: bool = False  # already current through this message (inserted by it, or a series loaded again)
+    fresh: bool = False  # inserted by this load: nothing of it is stored yet
 
 
 def as_booking(pnr: PnrRecord) -> Booking:
@@ -75,12 +85,12 @@ def load_pnr_push(ctx: LoadContext, parsed: PnrMessage, *, complete: bool) -> No
                                       complete=complete)
         travellers = _load_travellers(ctx, flight_id, [b for b in bookings
                                                        if b.changed or b.id not in carried_before])
-    insert_rows(session, upsert(session, table_of(PnrPush)).on_conflict_do_nothing(), [
-        {"pnr_id": b.id, "message_id": message.id, "flight_id": flight_id, "pushed_at": pushed_at}
-        for b in bookings])
+    _record_pushes(session, [{"pnr_id": b.id, "message_id": message.id, "flight_id": flight_id,
+                              "pushed_at": pushed_at} for b in bookings])
     current = {b.id: b.record for b in changed if b.newest}
     flights = _itinerary_flights(session, [leg for pnr in current.values() for leg in pnr.itinerary])
-    rewrite_views(session, current, travellers, flights, ctx.warnings)
+    rewrite_views(session, current, travellers, flights, ctx.warnings,
+                  fresh={b.id for b in changed if b.fresh})
     if flight_id is not None:
         link_to_pnrs(session, flight_id)
         update_counts(session, flight_id)
@@ -103,33 +113,61 @@ def _keyed(ctx: LoadContext, pnrs: list[PnrRecord], carrier: str | None,
 
 def _upsert_pnrs(session: Session, records: dict[PnrKey, PnrRecord], message_id: int,
                  warnings: list[dict[str, Any]]) -> list[Booking]:
-    """Insert the new PNRs (current from the start), then compare every PNR with its current version."""
+    """Compare every PNR with its current version; insert the new ones (current from the start).
+
+    One SELECT of the known PNRs, one INSERT … ON CONFLICT DO NOTHING of the others (in key order: one lock order
+    for every worker), and one more SELECT for those another worker inserted first.
+    """
     bookings = {key: as_booking(pnr) for key, pnr in records.items()}
-    rows = [{"carrier": c, "record_locator": loc, "created_on": day, "created_at": b.record.created,
-             "last_modified": b.record.last_modified, "current_message_id": message_id, "digest": b.digest}
-            for (c, loc, day), b in sorted(bookings.items())]  # one lock order for every worker
-    fit_rows(table_of(Pnr), rows, warnings)
-    insert_rows(session, upsert(session, table_of(Pnr)).on_conflict_do_nothing(
-        index_elements=["carrier", "record_locator", "created_on"]), rows)
-    carriers = sorted({carrier for carrier, _, _ in bookings})
-    locators = sorted({locator for _, locator, _ in bookings})
-    for start in range(0, len(locators), CHUNK):  # on the unique index: carrier, then locator
-        for pnr_id, carrier, locator, day, last_modified, current_message, current_digest in session.execute(
-                select(Pnr.id, Pnr.carrier, Pnr.record_locator, Pnr.created_on, Pnr.last_modified,
-                       Pnr.current_message_id, Pnr.digest)
-                .where(Pnr.carrier.in_(carriers), Pnr.record_locator.in_(locators[start:start + CHUNK]))):
-            booking = bookings.get((carrier, locator, day))
-            if booking is None:  # the same locator on another booking date
-                continue
-            booking.id = pnr_id
-            if current_message == message_id:  # inserted just now
-                booking.inserted = True
-                continue
-            booking.changed = current_digest != booking.digest
-            mine = (booking.record.last_modified or EARLIEST, message_id)
-            booking.newest = booking.changed and (
-                current_message is None or mine >= (last_modified or EARLIEST, current_message))
+    _compare(session, bookings, message_id, list(bookings))
+    missing = sorted(key for key, booking in bookings.items() if not booking.id)
+    rows = fit_rows(table_of(Pnr), [
+        {"carrier": c, "record_locator": loc, "created_on": day, "created_at": bookings[c, loc, day].record.created,
+         "last_modified": bookings[c, loc, day].record.last_modified, "current_message_id": message_id,
+         "digest": bookings[c, loc, day].digest} for c, loc, day in missing], warnings)
+    if not rows:
+        inserted = []
+    elif on_postgresql(session):
+        inserted = insert_arrays(session, table_of(Pnr), rows, "ON CONFLICT (carrier, record_locator, created_on) "
+                                 "DO NOTHING RETURNING id, carrier, record_locator, created_on")
+    else:
+        statement = upsert(session, table_of(Pnr)).on_conflict_do_nothing(
+            index_elements=["carrier", "record_locator", "created_on"])
+        inserted = [tuple(row) for row in session.execute(
+            statement.returning(Pnr.id, Pnr.carrier, Pnr.record_locator, Pnr.created_on), rows)]
+    for pnr_id, carrier, locator, day in inserted:
+        booking = bookings[(carrier, locator, day)]
+        booking.id, booking.inserted, booking.fresh = pnr_id, True, True
+    _compare(session, bookings, message_id, [key for key in missing if not bookings[key].id])
     return list(bookings.values())
+
+
+def _compare(session: Session, bookings: dict[PnrKey, Booking], message_id: int, keys: list[PnrKey]) -> None:
+    """Find these stored PNRs (on the unique index: carrier, then locator) and compare them with the bookings."""
+    if not keys:
+        return
+    carriers = sorted({carrier for carrier, _, _ in keys})
+    locators = sorted({locator for _, locator, _ in keys})
+    if on_postgresql(session):
+        rows = select_arrays(session, "SELECT id, carrier, record_locator, created_on, last_modified, "
+                             "current_message_id, digest FROM pnr WHERE carrier = ANY(%s) AND record_locator = ANY(%s)",
+                             [carriers, locators])
+    else:
+        rows = [tuple(row) for chunk in chunks(locators) for row in session.execute(
+            select(Pnr.id, Pnr.carrier, Pnr.record_locator, Pnr.created_on, Pnr.last_modified, Pnr.current_message_id,
+                   Pnr.digest).where(Pnr.carrier.in_(carriers), Pnr.record_locator.in_(chunk)))]
+    for pnr_id, carrier, locator, day, last_modified, current_message, current_digest in rows:
+        booking = bookings.get((carrier, locator, day))
+        if booking is None:  # the same locator on another booking date
+            continue
+        booking.id = pnr_id
+        if current_message == message_id:  # a series loaded again: already current
+            booking.inserted = True
+            continue
+        booking.changed = current_digest != booking.digest
+        mine = (booking.record.last_modified or EARLIEST, message_id)
+        booking.newest = booking.changed and (
+            current_message is None or mine >= (last_modified or EARLIEST, current_message))
 
 
 def _add_versions(session: Session, changed: list[Booking], message_id: int, flight_id: int | None,
@@ -162,20 +200,22 @@ def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id
     """
     pushes = session.execute(select(PnrPush.pushed_at, PnrPush.message_id, PnrPush.pnr_id)
                              .where(PnrPush.flight_id == flight_id)).all()
+    table = table_of(PnrFlight)
+    stored = dict(session.execute(select(table.c.pnr_id, table.c.status).where(table.c.flight_id == flight_id)).all())
     members: dict[tuple[datetime, int], set[int]] = {}
     for at, mid, pnr_id in pushes:
         members.setdefault((at, mid), set()).add(pnr_id)
     mine = (pushed_at, message_id)
     newest = max(members, default=mine)
-    table = table_of(PnrFlight)
     insert = upsert(session, table)
     now = datetime.now(UTC)
     if mine >= newest:
-        active = [{"pnr_id": p, "flight_id": flight_id, "status": PnrFlightStatus.ACTIVE, "cancelled_at": None}
-                  for p in sorted(pnr_ids)]
-        insert_rows(session, insert.on_conflict_do_update(  # rows already active are left alone (not rewritten)
+        rows: list[dict[str, Any]] = [  # rows already active are left alone (not rewritten)
+            {"pnr_id": p, "flight_id": flight_id, "status": PnrFlightStatus.ACTIVE, "cancelled_at": None}
+            for p in sorted(pnr_ids) if stored.get(p) != PnrFlightStatus.ACTIVE]
+        insert_rows(session, insert.on_conflict_do_update(
             index_elements=["pnr_id", "flight_id"], where=table.c.status != insert.excluded.status,
-            set_={"status": insert.excluded.status, "cancelled_at": insert.excluded.cancelled_at}), active)
+            set_={"status": insert.excluded.status, "cancelled_at": insert.excluded.cancelled_at}), rows)
         if complete:
             session.execute(update(table).where(table.c.flight_id == flight_id, table.c.pnr_id.not_in(pnr_ids),
                                                 table.c.status == PnrFlightStatus.ACTIVE)
@@ -184,9 +224,22 @@ def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id
         still = members.get(newest, set())
         rows = [{"pnr_id": p, "flight_id": flight_id,
                  "status": PnrFlightStatus.ACTIVE if p in still else PnrFlightStatus.CANCELLED,
-                 "cancelled_at": None if p in still else now} for p in sorted(pnr_ids)]
+                 "cancelled_at": None if p in still else now} for p in sorted(pnr_ids) if p not in stored]
         insert_rows(session, insert.on_conflict_do_nothing(), rows)
     return {pnr_id for _, _, pnr_id in pushes}
+
+
+def _record_pushes(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Say which push carried which PNRs (each pair once: a series loaded again adds nothing new)."""
+    if not rows:
+        return
+    table = table_of(PnrPush)
+    if session.scalar(select(table.c.pnr_id).where(table.c.message_id == rows[0]["message_id"]).limit(1)) is None:
+        copy_rows(session, table, rows)  # the push's first load: no pair can be there yet
+    elif on_postgresql(session):
+        insert_arrays(session, table, rows, "ON CONFLICT DO NOTHING")
+    else:
+        insert_rows(session, upsert(session, table).on_conflict_do_nothing(), rows)
 
 
 def _load_travellers(ctx: LoadContext, flight_id: int, bookings: list[Booking]) -> dict[tuple[int, str], int]:

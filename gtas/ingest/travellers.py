@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-from sqlalchemy import delete, func, null, select
+from sqlalchemy import Table, delete, func, null, select
 from sqlalchemy.orm import Session
 
-from gtas.ingest.context import copy_rows, insert_rows, table_of, upsert
+from gtas.ingest.context import chunks, copy_rows, insert_arrays, insert_rows, on_postgresql, table_of, upsert
 from gtas.ingest.keys import fit_rows
 from gtas.ingest.persons import resolve_persons
 from gtas.model import Document, Traveller, TravellerSource
@@ -20,7 +20,17 @@ from gtas.parsers.records import Traveller as TravellerRecord
 FIELDS = ("surname", "given_names", "date_of_birth", "gender", "nationality", "residence_country", "birth_place",
           "birth_country", "embarkation", "debarkation", "seat", "bag_count", "bag_weight_kg", "record_locator",
           "reference", "verified")
-CHUNK = 500
+SENT = tuple(field.name for field in dataclasses.fields(TravellerRecord))  # a source keeps what was sent, as JSON
+_MERGED = (*FIELDS, "person_id")
+_ON_KEY_PG = {  # authoritative (an API list: its values win) or not (a PNR: fills gaps); both say the ids
+    True: "ON CONFLICT (flight_id, identity_key) DO UPDATE SET "
+          + ", ".join(f"{name} = coalesce(excluded.{name}, traveller.{name})" for name in _MERGED)
+          + ", role = excluded.role, bag_tags = excluded.bag_tags, last_message_id = excluded.last_message_id, "
+            "removed_at = NULL, updated_at = excluded.updated_at RETURNING identity_key, id",
+    False: "ON CONFLICT (flight_id, identity_key) DO UPDATE SET "
+           + ", ".join(f"{name} = coalesce(traveller.{name}, excluded.{name})" for name in _MERGED)
+           + ", pnr_id = coalesce(excluded.pnr_id, traveller.pnr_id) RETURNING identity_key, id",
+}
 
 
 @dataclass(slots=True)
@@ -37,8 +47,8 @@ def upsert_travellers(session: Session, flight_id: int, listed: Sequence[Listed]
                       warnings: list[dict[str, Any]]) -> None:
     """Upsert travellers on (flight, identity key) with their persons, filling ``Listed.id``; a PNR fills gaps.
 
-    One INSERT … ON CONFLICT DO UPDATE for all rows, in key order (one lock order for every worker), then one
-    SELECT of their ids.
+    One INSERT … ON CONFLICT DO UPDATE for all rows, in key order (one lock order for every worker), returning
+    their ids on PostgreSQL (elsewhere one SELECT of them follows).
     """
     if not listed:
         return
@@ -58,33 +68,43 @@ def upsert_travellers(session: Session, flight_id: int, listed: Sequence[Listed]
         rows.append(row)
     rows.sort(key=lambda row: row["identity_key"])
     fit_rows(table, rows, warnings)
+    if on_postgresql(session):
+        ids = dict(insert_arrays(session, table, rows, _ON_KEY_PG[authoritative]))
+    else:
+        ids = _upsert_elsewhere(session, table, flight_id, rows, authoritative=authoritative)
+    for item in listed:
+        item.id = ids[item.key]
+
+
+def _upsert_elsewhere(session: Session, table: Table, flight_id: int, rows: list[dict[str, Any]], *,
+                      authoritative: bool) -> dict[str, int]:
+    """The upsert through SQLAlchemy (SQLite): executemany, then one SELECT of the ids by key."""
     statement = upsert(session, table)
     new, old = statement.excluded, table.c
     if authoritative:
-        changes: dict[str, Any] = {name: func.coalesce(new[name], old[name]) for name in (*FIELDS, "person_id")}
+        changes: dict[str, Any] = {name: func.coalesce(new[name], old[name]) for name in _MERGED}
         changes.update(role=new.role, bag_tags=new.bag_tags, last_message_id=new.last_message_id,
                        removed_at=null(), updated_at=new.updated_at)
     else:
-        changes = {name: func.coalesce(old[name], new[name]) for name in (*FIELDS, "person_id")}
+        changes = {name: func.coalesce(old[name], new[name]) for name in _MERGED}
         changes["pnr_id"] = func.coalesce(new.pnr_id, old.pnr_id)
     insert_rows(session, statement.on_conflict_do_update(index_elements=["flight_id", "identity_key"],
                                                          set_=changes), rows)
     ids: dict[str, int] = {}
-    keys = list(first)
-    for start in range(0, len(keys), CHUNK):
+    keys = [row["identity_key"] for row in rows]
+    for chunk in chunks(keys):
         ids.update((key, traveller_id) for key, traveller_id in session.execute(
             select(table.c.identity_key, table.c.id).where(table.c.flight_id == flight_id,
-                                                             table.c.identity_key.in_(keys[start:start + CHUNK]))))
-    for item in listed:
-        item.id = ids[item.key]
+                                                             table.c.identity_key.in_(chunk))))
+    return ids
 
 
 def replace_documents(session: Session, listed: Sequence[Listed], warnings: list[dict[str, Any]]) -> None:
     """The documents of these travellers become exactly those the message lists."""
     table = table_of(Document)
     ids = [item.id for item in listed]
-    for start in range(0, len(ids), CHUNK):
-        session.execute(delete(table).where(table.c.traveller_id.in_(ids[start:start + CHUNK])))
+    for chunk in chunks(ids):
+        session.execute(delete(table).where(table.c.traveller_id.in_(chunk)))
     rows = fit_rows(table, [
         {"traveller_id": item.id, "type": d.type or "", "number": d.number, "issuing_country": d.issuing_country,
          "expiry": d.expiry, "issue_date": d.issue_date, "nationality": d.nationality,
@@ -103,11 +123,10 @@ def record_sources(session: Session, listed: Sequence[Listed], message_id: int,
         if item.id in seen:
             continue
         seen.add(item.id)
-        sent = orjson.loads(orjson.dumps(item.record))
-        fields = {name: value for name, value in sent.items() if value not in (None, [], False)}
+        fields = {name: value for name in SENT if (value := getattr(item.record, name)) not in (None, [], False)}
         rows.append({"traveller_id": item.id, "message_id": message_id, "fields": fields | (extra or {})})
     table = table_of(TravellerSource)
-    for start in range(0, len(rows), CHUNK):
-        session.execute(delete(table).where(table.c.message_id == message_id, table.c.traveller_id.in_(
-            [row["traveller_id"] for row in rows[start:start + CHUNK]])))
+    if session.scalar(select(table.c.id).where(table.c.message_id == message_id).limit(1)) is not None:
+        for chunk in chunks([row["traveller_id"] for row in rows]):  # a series loaded again
+            session.execute(delete(table).where(table.c.message_id == message_id, table.c.traveller_id.in_(chunk)))
     copy_rows(session, table, rows)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from gtas.ingest.context import copy_rows, table_of
+from gtas.ingest.context import (
+    chunks,
+    copy_rows,
+    insert_arrays_together,
+    on_postgresql,
+    select_arrays,
+    table_of,
+)
 from gtas.ingest.keys import fit_rows, normalise
 from gtas.model import (
     Agency,
@@ -32,9 +39,13 @@ VIEWS: tuple[type[Base], ...] = (ItineraryLeg, Contact, Payment, Agency, Frequen
 
 
 def rewrite_views(session: Session, pnrs: Mapping[int, PnrRecord], travellers: Mapping[tuple[int, str], int],
-                  flight_ids: Mapping[tuple[str, str, str, str], int], warnings: list[dict[str, Any]]) -> None:
-    """Replace the current-view rows of these PNRs by those of the given records (bulk delete, bulk insert)."""
-    ids = list(pnrs)
+                  flight_ids: Mapping[tuple[str, str, str, str], int], warnings: list[dict[str, Any]], *,
+                  fresh: Collection[int] = ()) -> None:
+    """Replace the current-view rows of these PNRs by those of the given records (bulk delete, bulk insert).
+
+    ``fresh``: PNRs this load inserted, which have no view rows yet to delete.
+    """
+    ids = [pnr_id for pnr_id in pnrs if pnr_id not in fresh]
     rows: dict[type[Base], list[dict[str, Any]]] = {view: [] for view in VIEWS}
     for pnr_id, pnr in pnrs.items():
         for name, values in _rows(pnr).items():
@@ -46,11 +57,28 @@ def rewrite_views(session: Session, pnrs: Mapping[int, PnrRecord], travellers: M
                     key = (row["carrier"] or "", row["number"] or "", row["origin"] or "", row["destination"] or "")
                     row["flight_id"] = flight_ids.get(key)
                 rows[name].append(row)
-    for view in VIEWS:
-        table = table_of(view)
-        for start in range(0, len(ids), 500):
-            session.execute(delete(table).where(table.c.pnr_id.in_(ids[start:start + 500])))
-        copy_rows(session, table, fit_rows(table, rows[view], warnings))
+    _delete_views(session, ids)
+    batches = [(table_of(view), fit_rows(table_of(view), rows[view], warnings)) for view in VIEWS]
+    if on_postgresql(session):
+        insert_arrays_together(session, batches)
+        return
+    for table, table_rows in batches:
+        copy_rows(session, table, table_rows)
+
+
+def _delete_views(session: Session, pnr_ids: list[int]) -> None:
+    """Delete the current-view rows of these PNRs: in one statement on PostgreSQL, a table at a time elsewhere."""
+    if not pnr_ids:
+        return
+    tables = [table_of(view) for view in VIEWS]
+    if on_postgresql(session):
+        deletes = ", ".join(f"gone_{table.name} AS (DELETE FROM {table.name} WHERE pnr_id = ANY(%(pnrs)s))"
+                            for table in tables)
+        select_arrays(session, f"WITH {deletes} SELECT 1", {"pnrs": pnr_ids})
+        return
+    for table in tables:
+        for chunk in chunks(pnr_ids):
+            session.execute(delete(table).where(table.c.pnr_id.in_(chunk)))
 
 
 def _address_text(a: Address) -> str:

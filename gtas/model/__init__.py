@@ -2,11 +2,12 @@
 
 from gtas.model.audit import AuditEvent
 from gtas.model.base import Base, UtcDateTime
+from gtas.model.category import HitCategory, SeverityGuide
 from gtas.model.decision import Disposition, DispositionKind, HitWork, Outcome, OutcomeKind, SeizureKind
 from gtas.model.flight import Direction, Flight, FlightMessage
 from gtas.model.hit import Hit, HitKind, HitStatus, HitSuppression, RiskBand, TravellerRisk
 from gtas.model.message import Channel, Message, MessageStatus
-from gtas.model.party import ApiToken, Party, PartyKind
+from gtas.model.party import ApiToken, OnboardingState, Party, PartyKind
 from gtas.model.pnr import Pnr, PnrFlight, PnrFlightStatus, PnrPush, PnrVersion
 from gtas.model.pnr_view import (
     Agency,
@@ -22,20 +23,23 @@ from gtas.model.pnr_view import (
     Ticket,
 )
 from gtas.model.reference import Airport, Carrier, Country
-from gtas.model.rescreen import Rescreen
+from gtas.model.rescreen import Rescreen, RescreenEffect, RescreenHit
 from gtas.model.rule import ReferenceKind, ReferenceList, Rule, RuleVersion
+from gtas.model.setting import Setting
 from gtas.model.traveller import Document, Person, PersonKey, PersonKeyKind, Traveller, TravellerSource
 from gtas.model.user import User, UserRole, UserSession
+from gtas.model.user_token import UserToken
 from gtas.model.watchlist import (
     EntryAction,
     EntryStatus,
     Watchlist,
-    WatchlistCategory,
     WatchlistDocument,
     WatchlistEntry,
     WatchlistEntryChange,
     WatchlistSeverity,
+    WatchlistVersion,
 )
+from gtas.model.watchlist_upload import WatchlistUpload
 
 __all__ = [
     "Agency",
@@ -61,6 +65,7 @@ __all__ = [
     "FrequentFlyer",
     "HistoryEntry",
     "Hit",
+    "HitCategory",
     "HitKind",
     "HitStatus",
     "HitSuppression",
@@ -68,6 +73,7 @@ __all__ = [
     "ItineraryLeg",
     "Message",
     "MessageStatus",
+    "OnboardingState",
     "Outcome",
     "OutcomeKind",
     "Party",
@@ -84,11 +90,15 @@ __all__ = [
     "ReferenceKind",
     "ReferenceList",
     "Rescreen",
+    "RescreenEffect",
+    "RescreenHit",
     "RiskBand",
     "Rule",
     "RuleVersion",
     "Seat",
     "SeizureKind",
+    "Setting",
+    "SeverityGuide",
     "Ticket",
     "Traveller",
     "TravellerRisk",
@@ -96,11 +106,13 @@ __all__ = [
     "User",
     "UserRole",
     "UserSession",
+    "UserToken",
     "UtcDateTime",
     "Watchlist",
-    "WatchlistCategory",
     "WatchlistDocument",
     "WatchlistEntry",
     "WatchlistEntryChange",
     "WatchlistSeverity",
+    "WatchlistUpload",
+    "WatchlistVersion",
 ]

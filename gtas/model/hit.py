@@ -49,6 +49,7 @@ class Hit(Base):
     __table_args__ = (
         UniqueConstraint("traveller_id", "cause_key"),
         Index(None, "status", "created_at"),
+        Index(None, "status", "traveller_id", "kind", "severity"),  # open hits by traveller, counted from the index
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -42,7 +42,7 @@ class Message(Base):
     """
 
     __tablename__ = "message"
-    __table_args__ = (Index(None, "status", "received_at"),)
+    __table_args__ = (Index(None, "status", "received_at"), Index(None, "received_at"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     raw: Mapped[bytes] = mapped_column(LargeBinary)

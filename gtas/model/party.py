@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String
@@ -18,8 +18,27 @@ class PartyKind(StrEnum):
     PROVIDER = "provider"
 
 
+class OnboardingState(StrEnum):
+    """How far a party's onboarding got, in order: registered, testing its feed, sending API live, sending PNR live."""
+
+    REGISTERED = "registered"
+    TESTING = "testing"
+    LIVE_API = "live_api"
+    LIVE_PNR = "live_pnr"
+
+    @property
+    def label(self) -> str:
+        """The state as people read it: "live API"."""
+        return {"registered": "registered", "testing": "testing", "live_api": "live API",
+                "live_pnr": "live PNR"}[self.value]
+
+
 class Party(Base):
-    """An airline or service provider allowed to push messages for its carriers."""
+    """An airline or service provider allowed to push messages for its carriers.
+
+    ``state`` is its onboarding state; each ``*_since`` is when it entered that state. ``grace_period_end`` is the
+    day until which a party that is not yet (fully) live is tolerated before its obligations are enforced.
+    """
 
     __tablename__ = "party"
 
@@ -28,6 +47,15 @@ class Party(Base):
     kind: Mapped[PartyKind] = mapped_column(str_enum(PartyKind, "party_kind"))
     carriers: Mapped[list[str]] = mapped_column(Json, default=list)  # IATA codes it may send for
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    contact_name: Mapped[str | None] = mapped_column(String(100))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    state: Mapped[OnboardingState] = mapped_column(str_enum(OnboardingState, "onboarding_state"),
+                                                   default=OnboardingState.REGISTERED)
+    testing_since: Mapped[datetime | None]
+    live_api_since: Mapped[datetime | None]
+    live_pnr_since: Mapped[datetime | None]
+    grace_period_end: Mapped[date | None]
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="party", passive_deletes=True)
 

@@ -6,10 +6,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint, and_, event
+from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint, and_, event
 from sqlalchemy.orm import Mapped, Mapper, foreign, mapped_column, relationship
 
-from gtas.model.base import Base, BigId, Json, str_enum, utcnow
+from gtas.model.base import Base, BigId, str_enum, utcnow
 
 
 class PnrFlightStatus(StrEnum):
@@ -70,7 +70,8 @@ class PnrVersion(Base):
     pushed_at: Mapped[datetime]
     last_modified: Mapped[datetime | None] = mapped_column(DateTime)  # as sent
     digest: Mapped[str] = mapped_column(String(64))
-    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
+    # JSON text, not JSONB: written once, read whole, never searched inside (JSONB costs 4x more to write)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     pnr: Mapped[Pnr] = relationship(back_populates="versions")
 

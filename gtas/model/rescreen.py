@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gtas.model.base import Base, BigId, utcnow
+from gtas.model.base import Base, BigId, str_enum, utcnow
 
 
 class Rescreen(Base):
@@ -37,3 +38,20 @@ class Rescreen(Base):
 
     def __repr__(self) -> str:
         return f"<Rescreen {self.id} {self.done}/{self.total} ({self.reason})>"
+
+
+class RescreenEffect(StrEnum):
+    """What a re-screening run did to a hit."""
+
+    OPENED = "opened"  # a new hit, or a withdrawn one whose cause came back
+    WITHDRAWN = "withdrawn"
+
+
+class RescreenHit(Base):
+    """A hit a re-screening run opened or withdrew, so that the change that asked for the run can show them."""
+
+    __tablename__ = "rescreen_hit"
+
+    rescreen_id: Mapped[int] = mapped_column(BigId, ForeignKey("rescreen.id", ondelete="CASCADE"), primary_key=True)
+    hit_id: Mapped[int] = mapped_column(BigId, ForeignKey("hit.id", ondelete="CASCADE"), primary_key=True, index=True)
+    effect: Mapped[RescreenEffect] = mapped_column(str_enum(RescreenEffect, "rescreen_effect"))

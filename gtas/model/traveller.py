@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gtas.model.base import Base, BigId, Json, str_enum, utcnow
@@ -53,6 +53,9 @@ class PersonKey(Base):
     person: Mapped[Person] = relationship(back_populates="keys")
 
 
+ON_BOARD = text("removed_at IS NULL")  # travellers still on their flight (no newer list left them out)
+
+
 class Traveller(Base):
     """A person on one flight: passenger, crew or in transit, merged from every API list and PNR that named him.
 
@@ -66,6 +69,11 @@ class Traveller(Base):
         UniqueConstraint("flight_id", "identity_key"),
         Index(None, "surname", "given_names"),
         Index(None, "record_locator"),
+        # travellers still on board, read from the index alone: by flight (the board counts a page of flights'
+        # travellers), and by id (the flight of each traveller with an open hit: "only flights with hits", the queue)
+        Index("ix_traveller_on_board_by_flight", "flight_id", "role", "id", postgresql_where=ON_BOARD,
+              sqlite_where=ON_BOARD),
+        Index("ix_traveller_on_board_by_id", "id", "flight_id", postgresql_where=ON_BOARD, sqlite_where=ON_BOARD),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -12,21 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from gtas.model.base import Base, BigId, Json, str_enum, utcnow
 
 
-class WatchlistCategory(StrEnum):
-    """Why the people on a list (or one entry) are of interest."""
-
-    TERRORISM = "terrorism"
-    NARCOTICS = "narcotics"
-    IMMIGRATION = "immigration"
-    WANTED = "wanted"
-    SANCTIONS = "sanctions"
-    HUMAN_TRAFFICKING = "human_trafficking"
-    SMUGGLING = "smuggling"
-    FRAUD = "fraud"
-    LOST_STOLEN_DOCUMENT = "lost_stolen_document"
-    OTHER = "other"
-
-
 class WatchlistSeverity(StrEnum):
     """How serious a match on a list (or one entry) is, lowest first."""
 
@@ -61,7 +46,7 @@ class Watchlist(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     source: Mapped[str | None] = mapped_column(String(200))
-    category: Mapped[WatchlistCategory] = mapped_column(str_enum(WatchlistCategory, "watchlist_category"))
+    category: Mapped[str] = mapped_column(String(50))  # a HitCategory key: why the people on the list are of interest
     severity: Mapped[WatchlistSeverity] = mapped_column(str_enum(WatchlistSeverity, "watchlist_severity"))
     # the lowest score that makes a hit; by default the matcher's own threshold, tuned on the name benchmark
     match_threshold: Mapped[float] = mapped_column(Float, default=0.80)
@@ -102,7 +87,7 @@ class WatchlistEntry(Base):
     dates_of_birth: Mapped[list[str]] = mapped_column(Json, default=list)
     gender: Mapped[str | None] = mapped_column(String(1))  # M, F or X
     nationalities: Mapped[list[str]] = mapped_column(Json, default=list)
-    category: Mapped[WatchlistCategory | None] = mapped_column(str_enum(WatchlistCategory, "watchlist_category"))
+    category: Mapped[str | None] = mapped_column(String(50))  # a HitCategory key, when not the list's
     severity: Mapped[WatchlistSeverity | None] = mapped_column(str_enum(WatchlistSeverity, "watchlist_severity"))
     valid_from: Mapped[datetime | None]
     valid_until: Mapped[datetime | None]
@@ -156,3 +141,17 @@ class WatchlistEntryChange(Base):
     list_version: Mapped[int]
 
     entry: Mapped[WatchlistEntry] = relationship()
+
+
+class WatchlistVersion(Base):
+    """One change set of a list's entries: the version it made, who made it and when, what it did in a few words,
+    and the re-screening it asked for."""
+
+    __tablename__ = "watchlist_version"
+
+    watchlist_id: Mapped[int] = mapped_column(BigId, ForeignKey("watchlist.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    summary: Mapped[str] = mapped_column(String(200))
+    changed_by: Mapped[str | None] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    rescreen_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("rescreen.id", ondelete="SET NULL"), index=True)

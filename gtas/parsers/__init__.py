@@ -15,7 +15,7 @@ from datetime import date, datetime
 from gtas.parsers import edifact, values
 from gtas.parsers.records import Diagnostic, Message, ParsedFile, ParseError
 
-__all__ = ["Envelope", "ParsedFile", "parse", "register"]
+__all__ = ["Envelope", "ParsedFile", "collector_paused", "parse", "register"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -86,8 +86,8 @@ def looks_like_xml(data: bytes | str) -> bool:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while records are built.
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while records are built (by a parse, or by loading them into rows).
 
     A parse allocates hundreds of thousands of acyclic objects; the collector would walk them again and again
     for nothing (20–35 % of the parse time, benchmarks/parse.py). Reference counting still frees everything,
@@ -107,7 +107,7 @@ def parse(data: bytes | str, *, card_key: bytes = b"") -> ParsedFile:
 
     :param card_key: key of the keyed hash that replaces payment card numbers.
     """
-    with _collector_paused():
+    with collector_paused():
         return _parse(data, card_key)
 
 

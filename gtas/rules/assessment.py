@@ -70,7 +70,7 @@ def assess_travellers(session: Session, traveller_ids: Iterable[int], *, message
     are assessed again too, so their link hits appear now rather than at their next push.
     """
     now = now or utcnow()
-    bands = bands or Bands.from_settings()
+    bands = bands or Bands.current(session)
     screening = current_screening(session, now)
     ids = set(traveller_ids)
     tally = Tally()

@@ -101,6 +101,7 @@ class Field:
     label: str
     description: str
     multi: bool = False
+    choices: tuple[str, ...] = ()  # the values a text field can hold, when they are a fixed set (the UI's select)
 
     @property
     def entity(self) -> str:
@@ -114,11 +115,13 @@ class Field:
     def to_json(self) -> dict[str, Any]:
         return {"key": self.key, "entity": self.entity, "type": str(self.type), "multi": self.multi,
                 "label": self.label, "description": self.description,
-                "operators": [str(operator) for operator in self.operators]}
+                "operators": [str(operator) for operator in self.operators],
+                **({"choices": list(self.choices)} if self.choices else {})}
 
 
-def _f(key: str, type_: FieldType, label: str, description: str, *, multi: bool = False) -> Field:
-    return Field(key, type_, label, description, multi or type_ is FieldType.LIST)
+def _f(key: str, type_: FieldType, label: str, description: str, *, multi: bool = False,
+       choices: tuple[str, ...] = ()) -> Field:
+    return Field(key, type_, label, description, multi or type_ is FieldType.LIST, choices)
 
 
 _S, _N, _D, _T, _B = FieldType.STRING, FieldType.NUMBER, FieldType.DATE, FieldType.DATETIME, FieldType.BOOLEAN
@@ -126,12 +129,13 @@ _C, _A, _L = FieldType.COUNTRY, FieldType.AIRPORT, FieldType.LIST
 
 FIELDS: tuple[Field, ...] = (
     # traveller: the merged API and PNR view of one person on one flight
-    _f("traveller.role", _S, "Role", "passenger, crew, in_transit … as listed"),
+    _f("traveller.role", _S, "Role", "passenger, crew, in_transit … as listed",
+       choices=("passenger", "crew", "in_transit", "in_transit_crew", "infant")),
     _f("traveller.surname", _S, "Surname", "Surname as sent (API wins over PNR)"),
     _f("traveller.given_names", _S, "Given names", "Given names as sent"),
     _f("traveller.date_of_birth", _D, "Date of birth", "Date of birth"),
     _f("traveller.age", _N, "Age", "Age in whole years on the departure date"),
-    _f("traveller.gender", _S, "Gender", "M, F, U or X as sent"),
+    _f("traveller.gender", _S, "Gender", "M, F, U or X as sent", choices=("M", "F", "U", "X")),
     _f("traveller.nationality", _C, "Nationality", "Nationality (alpha-3)"),
     _f("traveller.residence_country", _C, "Country of residence", "Country of residence (alpha-3)"),
     _f("traveller.birth_place", _S, "Place of birth", "Place of birth as sent"),
@@ -164,7 +168,8 @@ FIELDS: tuple[Field, ...] = (
     _f("flight.departure", _T, "Departure (UTC)", "Scheduled departure, UTC"),
     _f("flight.arrival", _T, "Arrival (UTC)", "Scheduled arrival, UTC"),
     _f("flight.departure_date", _D, "Departure date", "Airport-local departure date"),
-    _f("flight.direction", _S, "Direction", "inbound, outbound, domestic or overflight"),
+    _f("flight.direction", _S, "Direction", "inbound, outbound, domestic or overflight",
+       choices=("inbound", "outbound", "domestic", "overflight")),
     _f("flight.passenger_count", _N, "Passengers on board", "Passengers the API list declared"),
     # itinerary: every leg of the traveller's booking
     _f("itinerary.carrier", _S, "Itinerary carrier", "Marketing carrier of a booked leg", multi=True),
@@ -228,7 +233,8 @@ FIELDS: tuple[Field, ...] = (
     _f("derived.hours_booking_to_departure", _N, "Hours from booking to departure",
        "Hours between the booking time and the flight's departure (UTC)"),
     _f("derived.trip_type", _S, "Trip type",
-       "one_way, return (ends where it started) or open_jaw (returns from or to another airport)"),
+       "one_way, return (ends where it started) or open_jaw (returns from or to another airport)",
+       choices=("one_way", "return", "open_jaw")),
     _f("derived.trip_length_days", _N, "Trip length (days)",
        "Days between the first departure and the last arrival of a return or open-jaw booking"),
     _f("derived.connection_dwell_hours", _N, "Dwell at connections (hours)",

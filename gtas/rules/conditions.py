@@ -173,7 +173,8 @@ class _Parser:
         key, name = data.get("field"), data.get("operator")
         spec = CATALOGUE.get(key) if isinstance(key, str) else None
         if spec is None:
-            self.fail(where, f"unknown field {key!r}" + ("" if isinstance(key, str) else " (expected a field key)"))
+            self.fail(where, "no field chosen" if key in ("", None) else
+                      f"unknown field {key!r}" + ("" if isinstance(key, str) else " (expected a field key)"))
             return None
         try:
             operator = Operator(str(name))

@@ -34,6 +34,7 @@ from gtas.rules.conditions import (
 )
 from gtas.rules.facts import build_facts
 from gtas.rules.rescreen import request_rescreen
+from gtas.settings import stored_bands
 
 MAX_BACKTEST_DAYS = 366
 
@@ -186,6 +187,12 @@ class Bands:
         return cls.parse(config.setting("GTAS_RISK_BANDS"))
 
     @classmethod
+    def current(cls, session: Session) -> Bands:
+        """The bands an administrator stored (Administration → Settings), else those of GTAS_RISK_BANDS."""
+        stored = stored_bands(session)
+        return cls.from_settings() if stored is None else cls(stored.high, stored.medium, stored.low)
+
+    @classmethod
     def parse(cls, text: str) -> Bands:
         values: dict[str, float] = {}
         for part in text.split(","):
@@ -243,7 +250,7 @@ def assess(session: Session, traveller_ids: Iterable[int], *, watchlisted: Itera
     rules, broken = rules_in_force(session, at)
     facts = build_facts(session, ids, listed_traveller_ids=listed)
     results = evaluate_rules(rules, facts)
-    return Assessment(results, risk_scores(ids, results, bands or Bands.from_settings(), listed), broken)
+    return Assessment(results, risk_scores(ids, results, bands or Bands.current(session), listed), broken)
 
 
 # --- back-test ---

@@ -3,13 +3,14 @@ last hours) is assessed again, in batches, each batch committed with the run's p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from gtas import config
-from gtas.model import Flight, Rescreen, Traveller
+from gtas.model import Flight, Hit, HitStatus, Rescreen, RescreenEffect, RescreenHit, Traveller
 from gtas.model.base import utcnow
 
 
@@ -37,7 +38,9 @@ def run_rescreens(sessions: sessionmaker[Session], *, now: datetime | None = Non
             if not ids:
                 run.finished_at = utcnow()
                 continue
+            before = _hit_states(session, ids)
             tally = assess_travellers(session, ids, now=now)
+            _record_effects(session, run, before, _hit_states(session, ids))
             run.done += len(ids)
             run.last_traveller_id = ids[-1]
             run.opened += tally.opened
@@ -46,6 +49,23 @@ def run_rescreens(sessions: sessionmaker[Session], *, now: datetime | None = Non
             assessed += len(ids)
             batches += 1
     return assessed
+
+
+def _hit_states(session: Session, traveller_ids: Sequence[int]) -> dict[int, HitStatus]:
+    """The status of every hit of these travellers, by hit id."""
+    rows = session.execute(select(Hit.id, Hit.status).where(Hit.traveller_id.in_(traveller_ids)))
+    return {hit_id: status for hit_id, status in rows}
+
+
+def _record_effects(session: Session, run: Rescreen, before: dict[int, HitStatus],
+                    after: dict[int, HitStatus]) -> None:
+    """Record the hits the run opened (new, or open again) and withdrew, for the change that asked for it."""
+    rows = [{"rescreen_id": run.id, "hit_id": hit_id,
+             "effect": RescreenEffect.OPENED if status == HitStatus.OPEN else RescreenEffect.WITHDRAWN}
+            for hit_id, status in after.items() if status != before.get(hit_id)
+            and (status == HitStatus.OPEN or before.get(hit_id) == HitStatus.OPEN)]
+    if rows:
+        session.execute(insert(RescreenHit), rows)
 
 
 def _next_run(session: Session, now: datetime) -> Rescreen | None:

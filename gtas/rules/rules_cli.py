@@ -20,6 +20,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from gtas import config
+from gtas.categories import active_keys, normalised_key, refusal
 from gtas.model import ReferenceKind, ReferenceList, Rule, RuleVersion
 from gtas.model.watchlist import WatchlistSeverity
 from gtas.rules.conditions import InvalidConditions, ReferenceItems, parse
@@ -49,8 +50,27 @@ class RuleSet:
     errors: list[str] = field(default_factory=list)
 
 
-def read_rule_set(data: Any, known_lists: dict[str, ReferenceItems]) -> RuleSet:
-    """Validate a rule set (JSON value) against the catalogue and the lists it brings plus those already stored."""
+@dataclass(frozen=True, slots=True)
+class RuleCategories:
+    """The categories a rule may name: an active managed one, or the one the stored rule of that key already has."""
+
+    active: frozenset[str]
+    stored: dict[str, str] = field(default_factory=dict)  # rule key -> its category
+
+    def allowed(self, key: str) -> set[str]:
+        """What the rule of this key may name."""
+        return {*self.active, *([self.stored[key]] if key in self.stored else [])}
+
+
+def rule_categories(session: Session) -> RuleCategories:
+    """The active managed categories and every stored rule's own."""
+    stored = {key: category for key, category in session.execute(select(Rule.key, Rule.category))}
+    return RuleCategories(frozenset(active_keys(session)), stored)
+
+
+def read_rule_set(data: Any, known_lists: dict[str, ReferenceItems], categories: RuleCategories) -> RuleSet:
+    """Validate a rule set (JSON value) against the catalogue, the lists it brings plus those already stored, and
+    the categories rules may name."""
     out = RuleSet()
     if not isinstance(data, dict) or not isinstance(data.get("rules", []), list) \
             or not isinstance(data.get("reference_lists", []), list):
@@ -68,7 +88,7 @@ def read_rule_set(data: Any, known_lists: dict[str, ReferenceItems]) -> RuleSet:
         where = f"rules[{i}]" + (f" ({raw['key']})" if isinstance(raw, dict) and isinstance(raw.get("key"), str)
                                  else "")
         try:
-            spec = _rule_spec(raw)
+            spec = rule_spec(raw, categories)
             parse(spec.conditions, lists)
         except InvalidConditions as exc:
             out.errors += [f"{where}: conditions: {error}" for error in exc.errors]
@@ -105,7 +125,12 @@ def _moment(raw: dict[str, Any], name: str) -> datetime | None:
     return moment
 
 
-def _rule_spec(raw: Any) -> RuleSpec:
+def rule_spec(raw: Any, categories: RuleCategories) -> RuleSpec:
+    """A rule's metadata and conditions (one JSON object of a rule set) as a RuleSpec; ValueError says what is wrong.
+
+    The category is a key (or its words) of one of ``categories``. The conditions are only checked to be an object
+    here: ``parse`` validates the tree against the catalogue.
+    """
     if not isinstance(raw, dict):
         raise ValueError("a rule is an object")
     allowed = {"key", "title", "description", "category", "severity", "weight", "handling", "valid_from",
@@ -128,10 +153,13 @@ def _rule_spec(raw: Any) -> RuleSpec:
     valid_from, valid_until = _moment(raw, "valid_from"), _moment(raw, "valid_until")
     if valid_from and valid_until and valid_from >= valid_until:
         raise ValueError("valid_from must be before valid_until")
+    category, allowed = normalised_key(_text(raw, "category", 50)), categories.allowed(key)
+    if category not in allowed:
+        raise ValueError(refusal(category, allowed))
     conditions = raw.get("conditions")
     if not isinstance(conditions, dict):
         raise ValueError("conditions must be a condition tree object")
-    return RuleSpec(key=key, title=_text(raw, "title", 200), category=_text(raw, "category", 50), severity=severity,
+    return RuleSpec(key=key, title=_text(raw, "title", 200), category=category, severity=severity,
                     weight=float(weight), conditions=conditions,
                     description=_text(raw, "description", 10_000, required=False),
                     handling=_text(raw, "handling", 10_000, required=False),
@@ -239,7 +267,7 @@ def import_command(file: Path, author: str, dry_run: bool) -> None:
     sessions, engine = open_database(config.database_url())
     try:
         with sessions() as session:
-            rule_set = read_rule_set(data, reference_lists(session))
+            rule_set = read_rule_set(data, reference_lists(session), rule_categories(session))
             if rule_set.errors:
                 for error in rule_set.errors:
                     click.echo(f"error: {error}", err=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from gtas import config
-from gtas.model.watchlist import EntryAction, WatchlistCategory, WatchlistSeverity
+from gtas.model.watchlist import EntryAction, WatchlistSeverity
 
 if TYPE_CHECKING:  # the file module imports pandas: only the commands that read or write files load it
     from gtas.rules.watchlist_file import EntryRow
@@ -28,8 +28,8 @@ def watchlist() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--list", "name", required=True, help="Name of the list; created when new.")
 @click.option("--dry-run", is_flag=True, help="Show what would change and the errors; write nothing.")
-@click.option("--category", type=click.Choice([c.value for c in WatchlistCategory]), default=None,
-              help="Category of a new list (default: other).")
+@click.option("--category", default=None,
+              help="Category of a new list: the key of an active hit category (default: other).")
 @click.option("--severity", type=click.Choice([s.value for s in WatchlistSeverity]), default=None,
               help="Severity of a new list (default: high).")
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of a CSV file.")
@@ -43,9 +43,17 @@ def import_command(file: Path, name: str, dry_run: bool, category: str | None, s
     """
     from sqlalchemy.exc import IntegrityError
 
+    from gtas.categories import CategoryError, checked_category
     from gtas.ingest.batch import open_database
     from gtas.rules.watchlist_file import read_watchlist_file
-    from gtas.rules.watchlists import WatchlistError, apply_import, create_watchlist, find_watchlist, plan_import
+    from gtas.rules.watchlists import (
+        DEFAULT_CATEGORY,
+        WatchlistError,
+        apply_import,
+        create_watchlist,
+        find_watchlist,
+        plan_import,
+    )
 
     who = who or _os_user()
     read = read_watchlist_file(file, encoding=encoding)
@@ -55,6 +63,8 @@ def import_command(file: Path, name: str, dry_run: bool, category: str | None, s
             existing = find_watchlist(session, name, lock=not dry_run)
             if existing is not None and (category or severity):
                 raise click.ClickException(f"--category and --severity set up a new list; {name!r} exists already")
+            if existing is None:  # checked before the dry run too
+                checked_category(session, category or DEFAULT_CATEGORY)
             plan = plan_import(session, existing, name, read.rows, read.errors)
             _print_plan(plan)
             if plan.errors:
@@ -63,11 +73,11 @@ def import_command(file: Path, name: str, dry_run: bool, category: str | None, s
                 click.echo("dry run: nothing was written")
                 return
             target = existing or create_watchlist(
-                session, name, category=WatchlistCategory(category or WatchlistCategory.OTHER),
+                session, name, category=category or DEFAULT_CATEGORY,
                 severity=WatchlistSeverity(severity or WatchlistSeverity.HIGH), source=file.name, owner=who)
             version = apply_import(session, target, plan, who=who)
             click.echo(f"{'created' if existing is None else 'updated'} list {target.name!r}, now version {version}")
-    except WatchlistError as exc:
+    except (WatchlistError, CategoryError) as exc:
         raise click.ClickException(str(exc)) from exc
     except IntegrityError as exc:  # two imports created the same new list at once
         raise click.ClickException(f"list {name!r} was changed by another import meanwhile; run again") from exc
@@ -119,7 +129,7 @@ def lists_command() -> None:
     sessions, engine = open_database(config.database_url())
     try:
         with sessions() as session:
-            rows = [(w.name, w.category.value, w.severity.value, str(w.version), str(active),
+            rows = [(w.name, w.category, w.severity.value, str(w.version), str(active),
                      "yes" if w.enabled else "no", w.owner or "") for w, active in list_watchlists(session)]
     finally:
         engine.dispose()

@@ -12,6 +12,7 @@ from functools import cache
 
 import pycountry
 
+from gtas.categories import KEY, normalised_key
 from gtas.reference import DOCUMENT_CODES, EXTRA_COUNTRIES
 
 MIN_BIRTH_YEAR = 1880
@@ -134,6 +135,15 @@ def document_kind(text: str) -> str:
     if 1 <= len(key) <= 3 and key.isalpha():
         return key.upper()
     raise ValueError(f"unknown document type: {text!r} (use P, I, V … or passport, identity card, visa)")
+
+
+def category(text: str) -> str:
+    """A hit category key from its key or its words ("Human trafficking", "lost/stolen document"); whether the
+    category is managed and active is checked with the database (``gtas.categories.checked_category``)."""
+    key = normalised_key(text)
+    if not KEY.fullmatch(key):
+        raise ValueError(f"not a category: {text!r} (use a category key such as wanted or narcotics)")
+    return key
 
 
 def document_number_key(number: str) -> str:

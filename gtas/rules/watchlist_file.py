@@ -16,19 +16,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
 import pandas as pd
 
 from gtas.cells import inert, restored
-from gtas.model.watchlist import WatchlistCategory, WatchlistSeverity
+from gtas.model.watchlist import WatchlistSeverity
 from gtas.rules import watchlist_fields
 
 COLUMNS = ("reference", "full_name", "surname", "given_names", "aliases", "date_of_birth", "gender", "nationality",
            "document_type", "document_number", "document_country", "category", "severity", "notes")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
-Choice = TypeVar("Choice", WatchlistCategory, WatchlistSeverity)
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_ROWS = 2_000_000
 MAX_EXCEL_UNPACKED_BYTES = 1024 * 1024 * 1024  # an .xlsx is a zip: refuse one that unpacks to more than this
@@ -58,7 +56,7 @@ class EntryRow:
     gender: str | None = None
     nationalities: tuple[str, ...] = ()
     documents: tuple[DocumentRow, ...] = ()
-    category: WatchlistCategory | None = None
+    category: str | None = None  # a category key; whether it is a managed one is checked with the database
     severity: WatchlistSeverity | None = None
     notes: str | None = None
     row: int = field(default=0, compare=False)
@@ -155,8 +153,8 @@ def _entry_row(number: int, cells: dict[str, str], errors: list[RowError], today
     genders = each("gender", watchlist_fields.gender)
     nationalities = each("nationality", watchlist_fields.country)
     documents = _documents(number, cells, found)
-    category = _choice(number, "category", cells, WatchlistCategory, found)
-    severity = _choice(number, "severity", cells, WatchlistSeverity, found)
+    category = _normalised(number, "category", cells.get("category", "").strip(), watchlist_fields.category, found)
+    severity = _severity(number, cells, found)
     if reference is None:
         found.append(RowError(number, "reference", "missing reference"))
     if given_names and not surname:
@@ -215,16 +213,16 @@ def _normalised(number: int, column: str, text: str, normalise: Callable[[str], 
         return None
 
 
-def _choice(
-        number: int, name: str, cells: dict[str, str], kind: type[Choice], found: list[RowError]) -> Choice | None:
-    """The enum member named in the cell (case and spaces forgiven), None when empty, an error when unknown."""
-    text = cells.get(name, "").strip()
+def _severity(number: int, cells: dict[str, str], found: list[RowError]) -> WatchlistSeverity | None:
+    """The severity named in the cell (case and spaces forgiven), None when empty, an error when unknown."""
+    text = cells.get("severity", "").strip()
     if not text:
         return None
     try:
-        return kind("_".join(text.lower().replace("/", " ").split()))
+        return WatchlistSeverity(text.lower())
     except ValueError:
-        found.append(RowError(number, name, f"unknown {name} (use one of: {', '.join(kind)})", text))
+        found.append(RowError(number, "severity", f"unknown severity (use one of: {', '.join(WatchlistSeverity)})",
+                              text))
         return None
 
 
@@ -341,7 +339,7 @@ def _cells(row: EntryRow) -> list[str]:
     values = [row.reference, row.full_name or "", row.surname or "", row.given_names or "", "; ".join(row.aliases),
               ";".join(row.dates_of_birth), row.gender or "", ";".join(row.nationalities), kinds,
               ";".join(document.number for document in documents), countries,
-              row.category.value if row.category else "", row.severity.value if row.severity else "", row.notes or ""]
+              row.category or "", row.severity.value if row.severity else "", row.notes or ""]
     return [inert(value) for value in values]
 
 

@@ -16,22 +16,24 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from gtas.categories import CategoryError, active_keys, checked_category, refusal
 from gtas.model.base import utcnow
 from gtas.model.watchlist import (
     EntryAction,
     EntryStatus,
     Watchlist,
-    WatchlistCategory,
     WatchlistDocument,
     WatchlistEntry,
     WatchlistEntryChange,
     WatchlistSeverity,
+    WatchlistVersion,
 )
 from gtas.rules.matching.person import IdDocument, Name, PersonRecord
 from gtas.rules.rescreen import request_rescreen
 from gtas.rules.watchlist_fields import document_number_key
 from gtas.rules.watchlist_file import DocumentRow, EntryRow, RowError
 
+DEFAULT_CATEGORY = "other"  # a new list's category when none is given
 BULK_ROWS = 5000  # new entries inserted per statement
 ROW_FIELDS = ("full_name", "surname", "given_names", "aliases", "dates_of_birth", "gender", "nationalities",
               "documents", "category", "severity", "notes")
@@ -78,11 +80,16 @@ def find_watchlist(session: Session, name: str, *, lock: bool = False) -> Watchl
     return session.scalar(query.with_for_update() if lock else query)
 
 
-def create_watchlist(session: Session, name: str, *, category: WatchlistCategory = WatchlistCategory.OTHER,
+def create_watchlist(session: Session, name: str, *, category: str = DEFAULT_CATEGORY,
                      severity: WatchlistSeverity = WatchlistSeverity.HIGH, source: str | None = None,
                      owner: str | None = None) -> Watchlist:
-    """A new, enabled, empty list at version 0; a name that is blank, too long or taken is refused."""
+    """A new, enabled, empty list at version 0; a name that is blank, too long or taken, or a category that is not
+    an active managed one, is refused."""
     name = _list_name(name)
+    try:
+        category = checked_category(session, category)
+    except CategoryError as exc:
+        raise WatchlistError(str(exc)) from exc
     if not name or len(name) > 100:
         raise WatchlistError("a list name needs 1 to 100 characters")
     if find_watchlist(session, name) is not None:
@@ -111,16 +118,22 @@ def plan_import(session: Session, watchlist: Watchlist | None, name: str, rows: 
                 errors: Sequence[RowError] = ()) -> ImportPlan:
     """What importing these rows as the whole content of the list would change (nothing is written).
 
-    With a file-level error (row 1) there is no diff; an entry whose row has an error is not counted as removed.
+    With a file-level error (row 1) there is no diff; an entry whose row has an error is not counted as removed. A
+    row's category must be an active managed one, or the one its entry already has.
     """
     plan = ImportPlan(watchlist=name, errors=list(errors))
     if any(error.row == 1 for error in errors):
         return plan
     current = {entry.reference: entry for entry in _entries(session, watchlist)}
     seen = {error.reference for error in errors if error.reference}
+    allowed = set(active_keys(session))
     for row in rows:
         seen.add(row.reference)
         entry = current.get(row.reference)
+        if row.category and row.category not in allowed and (entry is None or entry.category != row.category):
+            plan.errors.append(RowError(row.row, "category", refusal(row.category, allowed), row.category,
+                                        row.reference))
+            continue
         if entry is None or entry.status is EntryStatus.REMOVED:
             plan.changes.append(EntryChange(EntryAction.ADDED, row.reference, _row(entry) if entry else None, row))
         elif _row(entry) != row:
@@ -166,10 +179,76 @@ def apply_import(session: Session, watchlist: Watchlist, plan: ImportPlan, *, wh
         entry.updated_at = now
         session.add(WatchlistEntryChange(entry=entry, action=change.action, before=before, after=snapshot(entry),
                                          **history))
-    watchlist.version = version
-    watchlist.updated_at = now
     counts = ", ".join(f"{plan.count(action)} {action}" for action in EntryAction if plan.count(action))
-    request_rescreen(session, f"watchlist {watchlist.name} version {version}: {counts}", by=who)
+    return new_version(session, watchlist, counts, who=who, now=now).version
+
+
+def new_version(session: Session, watchlist: Watchlist, summary: str, *, who: str | None,
+                now: datetime | None = None) -> WatchlistVersion:
+    """Close a change set of the list's entries: its version goes up by one, a re-screening is requested, and the
+    version is recorded with what it did (``summary``) and that re-screening."""
+    now = now or utcnow()
+    watchlist.version += 1
+    watchlist.updated_at = now
+    run = request_rescreen(session, f"watchlist {watchlist.name} version {watchlist.version}: {summary}", by=who)
+    record = WatchlistVersion(watchlist_id=watchlist.id, version=watchlist.version, summary=summary[:200],
+                              changed_by=who, changed_at=now, rescreen_id=run.id)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def save_entry(session: Session, watchlist: Watchlist, row: EntryRow, *, entry: WatchlistEntry | None = None,
+               valid_from: datetime | None = None, valid_until: datetime | None = None, reason: str | None = None,
+               who: str | None = None) -> WatchlistVersion | None:
+    """Add an entry to the list (``entry`` None) or change one: its history row, a new list version and a
+    re-screening. None when the entry already holds exactly these values (nothing is written).
+
+    :raises WatchlistError: another entry of the list has the row's reference.
+    """
+    clash = session.scalar(select(WatchlistEntry.id).where(WatchlistEntry.watchlist_id == watchlist.id,
+                                                           WatchlistEntry.reference == row.reference))
+    if clash is not None and (entry is None or clash != entry.id):
+        raise WatchlistError(f"the list has an entry with the reference {row.reference} already")
+    now = utcnow()
+    before = snapshot(entry) if entry is not None else None
+    if entry is None:
+        entry = WatchlistEntry(watchlist=watchlist, reference=row.reference, status=EntryStatus.ACTIVE,
+                               added_by=who, added_at=now)
+        session.add(entry)
+    entry.reference = row.reference
+    _fill(entry, row)
+    entry.valid_from, entry.valid_until, entry.reason = valid_from, valid_until, reason
+    after = snapshot(entry)
+    if after == before:
+        return None
+    entry.updated_at = now
+    action = EntryAction.ADDED if before is None else EntryAction.CHANGED
+    version = new_version(session, watchlist, f"entry {row.reference} {action.value}", who=who, now=now)
+    session.add(WatchlistEntryChange(entry=entry, watchlist_id=watchlist.id, action=action, before=before,
+                                     after=after, changed_by=who, changed_at=now, list_version=version.version))
+    session.flush()
+    return version
+
+
+def expire_entry(session: Session, entry: WatchlistEntry, *, reason: str, who: str | None) -> WatchlistVersion:
+    """End an active entry now, for a reason (kept in its history): a new list version and a re-screening, which
+    withdraws the hits the entry made.
+
+    :raises WatchlistError: the entry is not active.
+    """
+    if entry.status is not EntryStatus.ACTIVE:
+        raise WatchlistError(f"entry {entry.reference} is {entry.status.value} already")
+    now = utcnow()
+    before = snapshot(entry)
+    entry.status, entry.ended_at, entry.updated_at = EntryStatus.EXPIRED, now, now
+    if entry.valid_until is None or entry.valid_until > now:
+        entry.valid_until = now
+    version = new_version(session, entry.watchlist, f"entry {entry.reference} expired", who=who, now=now)
+    session.add(WatchlistEntryChange(entry=entry, watchlist_id=entry.watchlist_id, action=EntryAction.EXPIRED,
+                                     before=before, after={**snapshot(entry), "expiry_reason": reason},
+                                     changed_by=who, changed_at=now, list_version=version.version))
+    session.flush()
     return version
 
 
@@ -201,9 +280,11 @@ def expire_entries(session: Session, *, now: datetime | None = None, who: str | 
         .options(selectinload(WatchlistEntry.documents), selectinload(WatchlistEntry.watchlist))
         .order_by(WatchlistEntry.watchlist_id, WatchlistEntry.id)).all()
     versions: dict[int, int] = {}
+    expired: dict[int, int] = {}
     for entry in due:
         watchlist = entry.watchlist
         version = versions.setdefault(watchlist.id, watchlist.version + 1)
+        expired[watchlist.id] = expired.get(watchlist.id, 0) + 1
         before = snapshot(entry)
         entry.status, entry.ended_at, entry.updated_at = EntryStatus.EXPIRED, now, now
         session.add(WatchlistEntryChange(entry_id=entry.id, watchlist_id=watchlist.id, action=EntryAction.EXPIRED,
@@ -211,7 +292,10 @@ def expire_entries(session: Session, *, now: datetime | None = None, who: str | 
                                          list_version=version))
         watchlist.version = version
     if due:
-        request_rescreen(session, f"{len(due)} watchlist entries expired", by=who)
+        run = request_rescreen(session, f"{len(due)} watchlist entries expired", by=who)
+        session.add_all(WatchlistVersion(watchlist_id=watchlist_id, version=version, summary=f"{expired[watchlist_id]} "
+                                         "expired", changed_by=who, changed_at=now, rescreen_id=run.id)
+                        for watchlist_id, version in versions.items())
     session.flush()
     return len(due)
 
@@ -281,7 +365,7 @@ def _state(row: EntryRow, *, status: EntryStatus, valid_from: datetime | None = 
         "given_names": row.given_names, "aliases": list(row.aliases), "dates_of_birth": list(row.dates_of_birth),
         "gender": row.gender, "nationalities": list(row.nationalities),
         "documents": [{"kind": d.kind, "number": d.number, "country": d.country} for d in row.documents],
-        "category": row.category.value if row.category else None,
+        "category": row.category,
         "severity": row.severity.value if row.severity else None,
         "valid_from": valid_from.isoformat() if valid_from else None,
         "valid_until": valid_until.isoformat() if valid_until else None,

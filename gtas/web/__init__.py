@@ -32,8 +32,21 @@ def _defaults() -> dict[str, Callable[[], Any]]:
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """A GTAS web application; ``overrides`` replace settings (tests, embedding)."""
-    from gtas.web import auth, database, errors, flights, hits, travellers
-    from gtas.web.api import messages
+    from gtas.web import (
+        admin,
+        auditlog,
+        auth,
+        database,
+        errors,
+        feeds,
+        flights,
+        hits,
+        rules,
+        search,
+        travellers,
+        watchlists,
+    )
+    from gtas.web.api import messages, officer, token_pages
 
     app = Flask(__name__)
     given = dict(overrides or {})
@@ -42,8 +55,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     database.init_app(app)
     errors.init_app(app)
     messages.init_app(app)
-    auth.init_app(app, token_apis=[messages.bp])
+    auth.init_app(app, token_apis=[messages.bp, officer.bp])
     flights.init_app(app)
     travellers.init_app(app)
     hits.init_app(app)
+    search.init_app(app)
+    officer.init_app(app)
+    token_pages.init_app(app)
+    admin.init_app(app)
+    feeds.init_app(app)
+    auditlog.init_app(app)
+    rules.init_app(app)
+    watchlists.init_app(app)
     return app

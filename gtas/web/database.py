@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, g
 from sqlalchemy.orm import Session, sessionmaker
 
 from gtas.db import make_engine, make_sessionmaker
+from gtas.model.base import Base
+
+M = TypeVar("M", bound=Base)
 
 
 def init_app(app: Flask) -> None:
@@ -30,6 +35,17 @@ def get_session() -> Session:
         g.db_session = sessions()()
     session: Session = g.db_session
     return session
+
+
+def row_or_404(model: type[M], key: Any) -> M:
+    """The row of ``model`` with this primary key, read in the request's session.
+
+    :raise 404: no such row.
+    """
+    row = get_session().get(model, key)
+    if row is None:
+        abort(404)
+    return row
 
 
 def close_session(_exc: BaseException | None = None) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+from array import array
 
 import pytest
 
 from gtas.generator.names import CULTURES
-from gtas.rules.matching.index import WatchlistIndex, screen_all
+from gtas.rules.matching.index import WatchlistIndex, _Postings, screen_all
 from gtas.rules.matching.person import IdDocument, Name, PersonRecord
 from gtas.rules.matching.score import DEFAULT_THRESHOLD, score
 
@@ -137,3 +138,14 @@ def test_screen_all_in_two_processes_gives_the_same_results(
     two = [[m.entry for m in found] for found in screen_all(index, people, DEFAULT_THRESHOLD, 2)]
     assert one == two
     assert all(key in found for (key, _), found in zip(listed[:30], one, strict=True))
+
+
+def test_postings_filter_never_drops_a_key_that_is_there() -> None:
+    rng = random.Random(2)
+    keys = [rng.randrange(-(1 << 62), 1 << 62) for _ in range(20_000)]
+    postings = _Postings(array("q", keys), array("i", range(len(keys))))
+    asked = keys[::7] + [rng.randrange(-(1 << 62), 1 << 62) for _ in range(50_000)]
+    wanted = set(asked)
+    expected = [i for i, key in enumerate(keys) if key in wanted]
+    assert sorted(postings.lookup(asked).tolist()) == expected
+    assert postings.lookup([]).tolist() == []

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from gtas import db
+from gtas.categories import create_category, update_category
 from gtas.cli import cli
-from gtas.model import ReferenceList, Rule, RuleVersion
+from gtas.model import HitCategory, ReferenceList, Rule, RuleVersion
 
 RULE_SET: dict[str, Any] = {
     "reference_lists": [
@@ -95,6 +96,7 @@ def test_dry_run_writes_nothing(database: str, tmp_path: Path) -> None:
     (lambda s: s["rules"][0].update(valid_from="2028-01-01T00:00:00Z"), "valid_from must be before valid_until"),
     (lambda s: s["rules"][0].update(valid_until="2027-12-31"), "with a time zone"),
     (lambda s: s["rules"][0].update(colour="red"), "unknown keys colour"),
+    (lambda s: s["rules"][0].update(category="spying"), "unknown or retired category 'spying' (use one of: fraud, "),
     (lambda s: s["rules"][0]["conditions"]["and"][0].update(field="traveller.meal"),
      "conditions: and[0]: unknown field 'traveller.meal'"),
     (lambda s: s["rules"][1]["conditions"].update(value="elsewhere"), "no reference list named 'elsewhere'"),
@@ -114,7 +116,7 @@ def test_bad_rule_sets_are_refused_whole(database: str, tmp_path: Path, change: 
     ("{not json", "is not JSON"),
     ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ('{"rules": 5}', "expected an object"),
-    (json.dumps({"rules": [{"key": "deep", "title": "t", "category": "c", "severity": "low", "weight": 1,
+    (json.dumps({"rules": [{"key": "deep", "title": "t", "category": "other", "severity": "low", "weight": 1,
                             "conditions": json.loads('{"not":' * 50 + '{"field": "traveller.age", "operator": '
                                                      '"equals", "value": 1}' + "}" * 50)}]}),
      "nested deeper than 10 levels"),
@@ -122,6 +124,31 @@ def test_bad_rule_sets_are_refused_whole(database: str, tmp_path: Path, change: 
 def test_hostile_files_get_a_clear_error(database: str, tmp_path: Path, text: str, message: str) -> None:
     result = CliRunner().invoke(cli, ["rules", "import", str(_write(tmp_path / "x.json", text))])
     assert result.exit_code == 1 and message in result.output
+
+
+def test_rules_name_an_active_category_or_keep_their_own(database: str, tmp_path: Path) -> None:
+    engine = db.make_engine(database)
+    try:
+        with db.make_sessionmaker(engine).begin() as session:
+            create_category(session, "cash_couriers", "Cash couriers", "", "admin")
+        rule_set = json.loads(json.dumps(RULE_SET))
+        rule_set["rules"][0]["category"] = "Cash couriers"  # the key's words are read as the key
+        runner = CliRunner()
+        assert runner.invoke(cli, ["rules", "import", str(_write(tmp_path / "a.json", rule_set))]).exit_code == 0
+        with db.make_sessionmaker(engine).begin() as session:
+            assert session.scalars(select(Rule.category).where(Rule.key == "cash-short-notice")).one() == \
+                "cash_couriers"
+            retired = session.scalars(select(HitCategory).where(HitCategory.key == "cash_couriers")).one()
+            update_category(session, retired, retired.label, "", False, "admin")
+        rule_set["rules"][0]["weight"] = 31  # the rule keeps its retired category in a new version
+        kept = runner.invoke(cli, ["rules", "import", str(_write(tmp_path / "b.json", rule_set))])
+        assert kept.exit_code == 0 and "1 changed (new version)" in kept.output, kept.output
+        rule_set["rules"][1]["category"] = "cash_couriers"  # but no other rule may take it up
+        refused = runner.invoke(cli, ["rules", "import", str(_write(tmp_path / "c.json", rule_set))])
+        assert refused.exit_code == 1
+        assert "rules[1] (source-route): unknown or retired category 'cash_couriers'" in refused.output
+    finally:
+        engine.dispose()
 
 
 def test_missing_file(database: str, tmp_path: Path) -> None:

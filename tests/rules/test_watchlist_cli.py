@@ -122,3 +122,20 @@ def test_a_database_without_schema_asks_for_init(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("GTAS_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     result = CliRunner().invoke(cli, ["watchlist", "lists"])
     assert result.exit_code == 1 and "gtas init" in result.output
+
+
+def test_a_new_list_and_its_rows_name_active_managed_categories(database: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = _file(tmp_path, CSV)
+    for options in (["--dry-run"], []):
+        refused = runner.invoke(cli, ["watchlist", "import", str(path), "--list", "Spies", "--category", "gossip",
+                                      *options])
+        assert refused.exit_code == 1 and "unknown or retired category 'gossip' (use one of: fraud," in refused.output
+    bad_row = _file(tmp_path, CSV.replace("terrorism,critical", "spying,critical"), "bad.csv")
+    refused = runner.invoke(cli, ["watchlist", "import", str(bad_row), "--list", "Spies"])
+    assert refused.exit_code == 1 and "unknown or retired category 'spying'" in refused.output
+    assert _count(database, "SELECT count(*) FROM watchlist") == 0
+    created = runner.invoke(cli, ["watchlist", "import", str(path), "--list", "Spies",
+                                  "--category", "Human trafficking"])
+    assert created.exit_code == 0, created.output
+    assert _count(database, "SELECT count(*) FROM watchlist WHERE category = 'human_trafficking'") == 1

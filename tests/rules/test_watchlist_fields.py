@@ -88,3 +88,17 @@ def test_unknown_document_kind_is_refused() -> None:
 
 def test_document_number_key_keeps_letters_and_digits() -> None:
     assert watchlist_fields.document_number_key(" ab-12 345/c ") == "AB12345C"
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("wanted", "wanted"), ("Human trafficking", "human_trafficking"), ("lost/stolen document", "lost_stolen_document"),
+    (" Cash-Couriers ", "cash_couriers"),
+])
+def test_categories_in_their_key_form(text: str, key: str) -> None:
+    assert watchlist_fields.category(text) == key
+
+
+@pytest.mark.parametrize("text", ["#1 spying!", "7th", "x", "a" * 51])
+def test_malformed_categories_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="not a category"):
+        watchlist_fields.category(text)

@@ -11,7 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from gtas.model.watchlist import WatchlistCategory, WatchlistSeverity
+from gtas.model.watchlist import WatchlistSeverity
 from gtas.rules import watchlist_file
 from gtas.rules.watchlist_file import DocumentRow, EntryRow, RowError, read_watchlist_file, write_watchlist_file
 
@@ -38,7 +38,7 @@ def test_a_full_row_is_normalised(tmp_path: Path) -> None:
         reference="WL-1", surname="Al-Rashid", given_names="Omar Khalid", aliases=("Abu Omar", "O. Rashid"),
         dates_of_birth=("1980-03-12", "1981"), gender="M", nationalities=("IRQ", "SYR"),
         documents=(DocumentRow("A1234567", "P", "IRQ"), DocumentRow("x-99", "I", "IRQ")),
-        category=WatchlistCategory.TERRORISM, severity=WatchlistSeverity.HIGH, notes="seen in 2024")]
+        category="terrorism", severity=WatchlistSeverity.HIGH, notes="seen in 2024")]
     assert result.rows[0].row == 2
 
 
@@ -56,7 +56,7 @@ def test_document_only_entries_and_optional_columns(tmp_path: Path) -> None:
     ("R1,,,,Abu Omar,1980,M,FRA,,,,,,", (2, "full_name", "neither a name nor a document")),
     (",John Smith,,,,,,,,,,,,", (2, "reference", "missing reference")),
     ("R1,,,John,,,,,,X1,,,,", (2, "given_names", "given names without a surname")),
-    ("R1,John Smith,,,,,,,,,,spying,,", (2, "category", "unknown category")),
+    ("R1,John Smith,,,,,,,,,,#1 spying!,,", (2, "category", "not a category")),
     ("R1,John Smith,,,,,,,,,,,urgent,", (2, "severity", "unknown severity")),
     ("R1,John Smith,,,,,,,P,,FRA,,,", (2, "document_number", "a document type or country without a number")),
     ("R1,John Smith,,,,,,,P;I;V,X1;X2,,,,", (2, "document_type", "3 values for 2 document numbers")),
@@ -166,7 +166,7 @@ ROWS = [
     EntryRow("R2", surname="-Smith", given_names="@John", aliases=("=cmd|' /C calc'!A0",),
              documents=(DocumentRow("X1", "P", "FRA"), DocumentRow("Y2", "", "DEU"))),
     EntryRow("R3", "Zoë O'Brien", dates_of_birth=("1980", "1980-03-12"), gender="F", nationalities=("IRL", "GBR"),
-             category=WatchlistCategory.NARCOTICS, severity=WatchlistSeverity.CRITICAL, notes="'quoted' note"),
+             category="narcotics", severity=WatchlistSeverity.CRITICAL, notes="'quoted' note"),
 ]
 
 

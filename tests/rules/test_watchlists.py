@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gtas.categories import create_category, update_category
 from gtas.model import (
     EntryAction,
     EntryStatus,
     Watchlist,
-    WatchlistCategory,
     WatchlistEntry,
     WatchlistEntryChange,
     WatchlistSeverity,
@@ -40,7 +40,7 @@ from gtas.rules.watchlists import (
 ROWS = [
     EntryRow("R1", surname="Al-Rashid", given_names="Omar", aliases=("Abu Omar",), dates_of_birth=("1980-03-12",),
              gender="M", nationalities=("IRQ",), documents=(DocumentRow("A123-4567", "P", "IRQ"),),
-             category=WatchlistCategory.TERRORISM, severity=WatchlistSeverity.CRITICAL),
+             category="terrorism", severity=WatchlistSeverity.CRITICAL),
     EntryRow("R2", "Jane Doe", dates_of_birth=("1975", "1975-06"), notes="known courier"),
     EntryRow("LOST-1", documents=(DocumentRow("X9999999", "P", "FRA"), DocumentRow("Y1", "I", "FRA"))),
 ]
@@ -75,7 +75,7 @@ def test_a_new_list_gets_its_entries_history_and_version_1(session: Session) -> 
     plan = plan_import(session, None, "Red notices", ROWS)
     assert [(c.action, c.reference) for c in plan.changes] == [(EntryAction.ADDED, "R1"), (EntryAction.ADDED, "R2"),
                                                                (EntryAction.ADDED, "LOST-1")]
-    watchlist = create_watchlist(session, " Red   notices ", category=WatchlistCategory.WANTED)
+    watchlist = create_watchlist(session, " Red   notices ", category="wanted")
     assert apply_import(session, watchlist, plan, who="alice") == 1
     assert watchlist.name == "Red notices" and watchlist.version == 1 and watchlist.enabled
     entries = _entries(session, watchlist)
@@ -168,6 +168,28 @@ def test_entries_whose_rows_have_errors_are_not_shown_as_removed(session: Sessio
     assert [(c.action, c.reference) for c in plan.changes] == [(EntryAction.REMOVED, "LOST-1")]
     unreadable = plan_import(session, watchlist, "Partial", [], [RowError(1, "", "the file is empty")])
     assert unreadable.changes == [] and unreadable.errors == [RowError(1, "", "the file is empty")]
+
+
+def test_rows_name_an_active_managed_category(session: Session) -> None:
+    plan = plan_import(session, None, "Spies", [EntryRow("S1", "John Smith", category="spying"), ROWS[1]])
+    assert [(e.row, e.column, e.reference) for e in plan.errors] == [(0, "category", "S1")]
+    assert "unknown or retired category 'spying'" in plan.errors[0].reason and "wanted" in plan.errors[0].reason
+    assert [c.reference for c in plan.changes] == ["R2"]
+    create_category(session, "espionage", "Espionage", "", "admin")
+    assert not plan_import(session, None, "Spies", [EntryRow("S1", "John Smith", category="espionage")]).errors
+
+
+def test_a_retired_category_stays_on_its_entries_but_is_refused_for_others(session: Session) -> None:
+    category = create_category(session, "piracy", "Piracy", "", "admin")
+    watchlist, _ = _import(session, "Pirates", [EntryRow("P1", "Anne Bonny", category="piracy")])
+    update_category(session, category, "Piracy", "", False, "admin")
+    again = [EntryRow("P1", "Anne Bonny", category="piracy", notes="still listed")]
+    plan = plan_import(session, watchlist, "Pirates", again)
+    assert not plan.errors and [c.action for c in plan.changes] == [EntryAction.CHANGED]
+    plan = plan_import(session, watchlist, "Pirates", [*again, EntryRow("P2", "Mary Read", category="piracy")])
+    assert [(e.reference, e.column) for e in plan.errors] == [("P2", "category")]
+    with pytest.raises(WatchlistError, match="unknown or retired category 'piracy'"):
+        create_watchlist(session, "More pirates", category="piracy")
 
 
 def test_list_names_are_unique_and_checked(session: Session) -> None:

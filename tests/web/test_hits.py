@@ -12,19 +12,23 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from gtas.categories import update_category, update_guide
 from gtas.model import (
     AuditEvent,
     Disposition,
     Flight,
     Hit,
+    HitCategory,
     HitKind,
     HitStatus,
     HitSuppression,
     HitWork,
+    SeverityGuide,
     Traveller,
     User,
     UserRole,
 )
+from gtas.model.watchlist import WatchlistSeverity as Severity
 from gtas.web.flights.manifest import SEVERITY_RANK
 from gtas.web.hits import queue
 from tests.web.auth_helpers import add_user, enter_session, post_form, sign_in_as
@@ -77,6 +81,24 @@ def test_the_queue_holds_every_open_hit_most_severe_then_soonest_arrival_first(
     with sessions() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "hits.queue")).one()
     assert event.user_id == user_id and (event.details or {})["shown"] == len(expected)
+
+
+def test_the_queue_shows_category_labels_and_each_severitys_label_and_guidance(
+        app: Flask, client: FlaskClient, sessions: sessionmaker[Session], traffic: list[Flight]) -> None:
+    with sessions.begin() as session:
+        narcotics = session.scalars(select(HitCategory).where(HitCategory.key == "narcotics")).one()
+        update_category(session, narcotics, "Drug trafficking", "", True, "admin")
+        for guide in session.scalars(select(SeverityGuide)):
+            update_guide(session, guide, f"Code {guide.severity}", "", f"Handle {guide.severity} hits so.", "admin")
+    sign_in_as(app, client, sessions, UserRole.OFFICER)
+    html = client.get("/hits").get_data(as_text=True)
+    assert '<option value="narcotics">Drug trafficking</option>' in html
+    assert '<option value="critical">Code critical</option>' in html
+    assert "<dt>Code critical</dt><dd>Handle critical hits so.</dd>" in html
+    rows = table_rows(html, "queue")
+    assert {row[0] for row in rows} <= {f"Code {severity}" for severity in Severity}
+    assert "Drug trafficking" in {row[2] for row in rows} and "narcotics" not in {row[2] for row in rows}
+    assert 'title="Handle high hits so.">Code high</span>' in html
 
 
 def test_the_queue_comes_in_pages(app: Flask, client: FlaskClient, sessions: sessionmaker[Session],

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from gtas.categories import update_category, update_guide
 from gtas.ingest.load import process
 from gtas.ingest.store import receive
 from gtas.model import (
@@ -20,6 +21,7 @@ from gtas.model import (
     Document,
     Flight,
     Hit,
+    HitCategory,
     HitKind,
     HitStatus,
     ItineraryLeg,
@@ -27,6 +29,8 @@ from gtas.model import (
     Outcome,
     Payment,
     PnrVersion,
+    Rule,
+    SeverityGuide,
     Traveller,
     TravellerSource,
     User,
@@ -141,6 +145,36 @@ def test_a_watchlist_hit_shows_the_entry_the_score_against_the_threshold_and_eac
     assert rows["name"][1:3] == [e["name"]["traveller_name"], e["name"]["entry_name"]]
     assert rows["date of birth"][1:3] == [e["date_of_birth"]["traveller"], e["date_of_birth"]["entry"]]
     assert rows["nationality"][1:3] == [", ".join(e["nationality"]["traveller"]), ", ".join(e["nationality"]["entry"])]
+
+
+def test_each_hit_shows_its_severitys_label_and_guidance_and_its_categorys_label_read_once_per_page(
+        app: Flask, client: FlaskClient, sessions: sessionmaker[Session], traffic: list[Flight]) -> None:
+    hit = a_hit(sessions, HitKind.RULE)
+    with sessions.begin() as session:
+        update_guide(session, session.get_one(SeverityGuide, hit.severity), f"Code {hit.severity}", "",
+                     "Call the duty desk before the doors open.", "admin")
+        key = session.scalars(select(Rule.category).where(Rule.key == hit.explanation["rule"])).one()
+        category = session.scalars(select(HitCategory).where(HitCategory.key == key)).one()
+        update_category(session, category, "Drug trafficking", "", True, "admin")
+    sign_in_as(app, client, sessions, UserRole.OFFICER)
+    engine: Engine = sessions.kw["bind"]
+    statements: list[str] = []
+
+    def record(_connection: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        html = page_of(client, hit.traveller_id)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    article = hit_article(html, hit.id)
+    assert f'<span class="severity severity-{hit.severity}">Code {hit.severity}</span>' in article
+    assert f"<strong>Code {hit.severity} severity:</strong> Call the duty desk before the doors open." in article
+    assert "(Drug trafficking), now at version" in article
+    assert html.count("<article class=\"hit ") > 1  # several hits, yet each list is read once
+    assert sum("FROM severity_guide" in statement for statement in statements) == 1
+    assert sum("FROM hit_category" in statement for statement in statements) == 1
 
 
 def test_a_link_hit_names_the_shared_element_and_the_flagged_travellers(

@@ -6,12 +6,15 @@ the same consonant skeleton (abjad spellings), keeping those the scorer would al
 when two of its parts meet two parts of the traveller (pair keys, one of the two as similar as the score must be),
 when it is a one-part name meeting one part, when one part meets and the date of birth is the same, or when a
 document number is the same within one edit. Before scoring, candidates that could not reach the threshold even
-with a perfect name (date of birth, gender) are dropped, all at once with numpy. Postings are sorted numpy arrays.
+with a perfect name (date of birth, gender) are dropped, then those whose name score is bounded below what they
+would need (bound.py), all at once with numpy: the scorer only sees the few that might match. Postings are sorted
+numpy arrays behind a bit filter.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import itertools
 import multiprocessing
 from array import array
@@ -22,7 +25,8 @@ from typing import NamedTuple, cast
 import numpy as np
 import numpy.typing as npt
 
-from gtas.rules.matching.names import FLOOR, part_similarity
+from gtas.rules.matching.bound import ListedParts, NameLayout, QueryUnit, name_bounds, spread
+from gtas.rules.matching.names import FLOOR, part_similarities, part_similarity
 from gtas.rules.matching.normalise import (
     BirthDate,
     NameForm,
@@ -47,11 +51,15 @@ from gtas.rules.matching.score import (
 
 MAX_CANDIDATES = 5000  # name-pair candidates kept per traveller (those meeting most pairs first): a safety cap
 MAX_CACHED_TOKENS = 500_000  # traveller name parts whose similar listed parts are remembered
+BOUNDED_FROM = 8  # fewer candidates than this are scored without bounding their names first (cheaper)
 
 IdArray = npt.NDArray[np.int32]
 SmallInts = npt.NDArray[np.int16] | npt.NDArray[np.int8]
 _GENDERS = {"M": 1, "F": 2}
+_NONE = np.zeros(0, np.int64)  # no similar listed parts
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # multiplier of the postings' key filter hash
 _PAIR_BASE = 1 << 31  # two name-part numbers in one key: smaller * base + larger
+_DATE_BITS = 27  # a part number and a date code (YYYYMMDD < 2**27) in one key
 
 
 class _Similar(NamedTuple):
@@ -89,7 +97,11 @@ def _numbers(values: array[int], dtype: type[np.int8] | type[np.int16]) -> Small
 
 
 class _Postings:
-    """Integer keys to entry numbers: the distinct keys sorted, and each key's entries as one slice of an array."""
+    """Integer keys to entry numbers: the distinct keys sorted, and each key's entries as one slice of an array.
+
+    A bit per hashed key (a one-hash Bloom filter, about 16 bits per key) first drops most keys that are not
+    there, so the binary search only sees a few: a traveller's name can ask for tens of thousands of part pairs.
+    """
 
     def __init__(self, keys: array[int], entries: array[int]) -> None:
         key_array = np.frombuffer(keys, dtype=np.int64) if len(keys) else np.zeros(0, np.int64)
@@ -98,32 +110,51 @@ class _Postings:
         self.keys, starts = np.unique(key_array[order], return_index=True)
         self.starts = np.append(starts, len(order))
         self.entries = entry_array[order]
+        self._shift = np.uint64(64 - max(13, int(len(self.keys) * 16).bit_length()))
+        self._bits = np.zeros(1 << (64 - int(self._shift) - 3), dtype=np.uint8)
+        slots = self._slots(self.keys)
+        np.bitwise_or.at(self._bits, slots >> 3, (1 << (slots & 7)).astype(np.uint8))
+
+    def _slots(self, keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Each key's bit in the filter (Fibonacci hashing)."""
+        return np.asarray((keys.astype(np.uint64) * _FIBONACCI) >> self._shift, dtype=np.int64)
 
     def lookup(self, keys: Sequence[int] | npt.NDArray[np.int64]) -> IdArray:
         """Entry numbers posted under any of the keys (an entry appears once per key it is under)."""
         if not len(keys) or not len(self.keys):
             return np.zeros(0, np.int32)
         wanted = np.asarray(keys, dtype=np.int64)
+        slots = self._slots(wanted)
+        wanted = wanted[(self._bits[slots >> 3] >> (slots & 7)) & 1 == 1]
         found = np.searchsorted(self.keys, wanted).clip(max=len(self.keys) - 1)
-        found = found[self.keys[found] == wanted].tolist()
-        starts, entries = self.starts, self.entries
-        hits = [entries[starts[i] : starts[i + 1]] for i in found]
-        return np.concatenate(hits) if hits else np.zeros(0, np.int32)
+        found = found[self.keys[found] == wanted]
+        return np.asarray(self.entries[spread(self.starts[found], self.starts[found + 1])], dtype=np.int32)
 
 
-def _date_keys(text: str, *, widen: bool) -> list[str]:
+def _date_code(date: BirthDate) -> int:
+    """A date of birth as one number (YYYYMMDD, unknown month or day 00)."""
+    return date.year * 10_000 + (date.month or 0) * 100 + (date.day or 0)
+
+
+def _date_keys(text: str, *, widen: bool) -> list[int]:
     """The date as written; for a traveller also its year, year-month and day/month swapped form."""
     date = birth_date(text)
     if date is None:
         return []
-    keys = [str(date)]
+    keys = [_date_code(date)]
     if widen:
-        keys += [str(dataclasses.replace(date, month=None, day=None))]
+        keys += [_date_code(dataclasses.replace(date, month=None, day=None))]
         if date.month is not None:
-            keys.append(str(dataclasses.replace(date, day=None)))
+            keys.append(_date_code(dataclasses.replace(date, day=None)))
         if date.month is not None and date.day is not None and date.day <= 12:
-            keys.append(str(dataclasses.replace(date, month=date.day, day=date.month)))
+            keys.append(_date_code(dataclasses.replace(date, month=date.day, day=date.month)))
     return keys
+
+
+def _part_date_codes(token_ids: npt.NDArray[np.int64], dates: Sequence[int]) -> npt.NDArray[np.int64]:
+    """Keys of every listed name part with every date of birth: part number and date in one integer."""
+    codes = np.asarray(token_ids, dtype=np.int64)[:, None] << _DATE_BITS | np.asarray(dates, dtype=np.int64)[None, :]
+    return np.asarray(codes.ravel(), dtype=np.int64)
 
 
 class WatchlistIndex:
@@ -135,11 +166,14 @@ class WatchlistIndex:
         self.vocabulary: dict[str, int] = {}
         self._abjad: set[int] = set()  # parts written in an abjad somewhere on the list
         columns = _Columns()
+        self._layout = NameLayout()
         for number, (key, record) in enumerate(entries):
             self.keys.append(key)
             self.records.append(record)
             self._add_person(number, record, columns)
             self._add_documents(number, record, columns)
+            self._layout.add([name_form(name) for name in record.names], self._token_id)
+        self._layout.freeze()
         self._genders = _numbers(columns.genders, np.int8)
         self._years_low = _numbers(columns.years_low, np.int16)
         self._years_high = _numbers(columns.years_high, np.int16)
@@ -155,8 +189,12 @@ class WatchlistIndex:
         self._by_phonetic: dict[str, list[int]] = defaultdict(list)
         self._by_skeleton: dict[str, list[int]] = defaultdict(list)
         self._abjad_by_skeleton: dict[str, list[int]] = defaultdict(list)
+        folded_parts = []
         for token, token_id in self.vocabulary.items():
             folded = confusable_fold(token)
+            folded_parts.append(folded)
+            if len(token) < 2:
+                continue  # initials are laid out for the bound, never looked up
             for variant in deletions(folded) | {folded}:
                 self._by_deletion[variant].append(token_id)
             if key := phonetic_key(token):
@@ -164,6 +202,15 @@ class WatchlistIndex:
             self._by_skeleton[skeleton(token)].append(token_id)
             if token_id in self._abjad:
                 self._abjad_by_skeleton[skeleton(token)].append(token_id)
+        abjad = np.zeros(len(self._tokens), dtype=bool)
+        abjad[list(self._abjad)] = True
+        self._parts = ListedParts(self._tokens, folded_parts, np.array([len(token) for token in self._tokens]),
+                                  np.array([ord(token[0]) for token in self._tokens]), abjad)
+        # The index lives as long as its process: its millions of objects are moved out of the cyclic garbage
+        # collector's reach (they hold no cycles; reference counting still frees them), or every full collection
+        # while screening walks them all. Garbage of the moment is collected first so that none is frozen.
+        gc.collect()
+        gc.freeze()
 
     def _add_person(self, number: int, record: PersonRecord, columns: _Columns) -> None:
         """Post an entry under its name-part pairs (and one-part names, and parts with dates of birth)."""
@@ -187,7 +234,7 @@ class WatchlistIndex:
             if len(ids) == 1:
                 columns.add(columns.singles, ids[0], number)
             for token_id, date in itertools.product(ids, dates):
-                columns.add(columns.dates, hash((token_id, date)), number)
+                columns.add(columns.dates, token_id << _DATE_BITS | date, number)
 
     def _add_documents(self, number: int, record: PersonRecord, columns: _Columns) -> None:
         """Post an entry under its document numbers and their one-deletion variants."""
@@ -213,6 +260,7 @@ class WatchlistIndex:
         if cached is not None:
             return cached
         found: set[int] = set()
+        same_sound: list[int] = []
         if (exact := self.vocabulary.get(token)) is not None:
             found.add(exact)
         if script != Script.SYLLABIC:
@@ -220,13 +268,25 @@ class WatchlistIndex:
             for variant in deletions(folded) | {folded}:
                 found.update(self._by_deletion.get(variant, ()))
             if key := phonetic_key(token):
-                found.update(self._by_phonetic.get(key, ()))
+                same_sound = self._by_phonetic.get(key, [])
+                found.update(same_sound)
             by_skeleton = self._by_skeleton if script == Script.ABJAD else self._abjad_by_skeleton
             found.update(by_skeleton.get(skeleton(token), ()))
-        scored = [(token_id, part_similarity(token, self._tokens[token_id], max(script, self._script(token_id)),
-                                             joined)[0]) for token_id in found]
-        kept = [(token_id, value) for token_id, value in scored if value >= FLOOR]
-        result = _Similar(np.array([t for t, _ in kept], np.int64), np.array([v for _, v in kept], np.float64))
+        ids = np.fromiter(found, np.int64, len(found))
+        if script == Script.ALPHABET:
+            spelt = ~self._parts.abjad[ids]
+            values = np.zeros(len(ids))
+            chosen = ids[spelt].tolist()
+            values[spelt] = part_similarities(token, [self._tokens[i] for i in chosen],
+                                              [self._parts.folded[i] for i in chosen],
+                                              np.isin(ids[spelt], same_sound), joined)
+            values[~spelt] = [part_similarity(token, self._tokens[i], Script.ABJAD, joined)[0]
+                              for i in ids[~spelt].tolist()]
+        else:
+            values = np.array([part_similarity(token, self._tokens[i], max(script, self._script(i)), joined)[0]
+                               for i in ids.tolist()], np.float64)
+        kept = values >= FLOOR
+        result = _Similar(ids[kept], values[kept])
         if len(self._similar) < MAX_CACHED_TOKENS:
             self._similar[(token, script, joined)] = result
         return result
@@ -294,7 +354,7 @@ class WatchlistIndex:
         by_name = np.unique(np.concatenate((
             by_pairs,
             self._singles.lookup(list(single_ids)),
-            self._dates.lookup([hash((token_id, date)) for token_id in single_ids for date in dates]),
+            self._dates.lookup(_part_date_codes(np.fromiter(single_ids, np.int64, len(single_ids)), sorted(dates))),
         )))
         document_codes: list[int] = []
         for document in person.documents:
@@ -303,9 +363,9 @@ class WatchlistIndex:
             document_codes.extend(hash(variant) for variant in variants)
         return by_name, np.unique(self._documents.lookup(document_codes))
 
-    def _can_reach(self, person: PersonRecord, numbers: IdArray, threshold: float) -> IdArray:
-        """The entries whose score could still reach the threshold with a perfect name, given date of birth and
-        gender (an upper bound of the scorer's adjustments, computed for all candidates at once)."""
+    def _adjustments(self, person: PersonRecord, numbers: IdArray) -> npt.NDArray[np.float64]:
+        """The most the date of birth and gender can add to the name score of each entry (an upper bound of the
+        scorer's adjustments, computed for all candidates at once)."""
         bound = np.zeros(len(numbers))
         gender = _GENDERS.get(person.gender.strip().upper()[:1], 0)
         if gender:
@@ -317,7 +377,7 @@ class WatchlistIndex:
             for date in dates:
                 best = np.maximum(best, self._date_bound(date, numbers))
             bound += best
-        return numbers[1.0 + bound >= threshold - 1e-9]
+        return bound
 
     def _date_bound(self, date: BirthDate, numbers: IdArray) -> npt.NDArray[np.float64]:
         """The best date-of-birth adjustment each entry could get against this date: exact for entries with one
@@ -345,10 +405,30 @@ class WatchlistIndex:
             bound = np.where(month > 0, exact, bound)
         return np.where(low == 0, 0.0, bound)
 
+    def name_bound(self, person: PersonRecord, numbers: IdArray) -> npt.NDArray[np.float64]:
+        """The most each entry's name score can be for this person (bound.name_bounds; 1.0 where not bounded)."""
+        best = np.zeros(len(numbers))
+        for name in person.names:
+            form = name_form(name)
+            if any(script != Script.ALPHABET for script in form.scripts):
+                return np.ones(len(numbers))
+            units = [QueryUnit((i,), token, self.similar_parts(token).ids if len(token) > 1 else _NONE)
+                     for i, token in enumerate(form.tokens)]
+            units += [QueryUnit((i, i + 1), joined, self.similar_parts(joined, joined=True).ids)
+                      for i, joined in enumerate(a + b for a, b in itertools.pairwise(form.tokens))
+                      if len(form.tokens[i]) > 1 and len(form.tokens[i + 1]) > 1]
+            best = np.maximum(best, name_bounds(self._layout, self._parts, numbers, form, units))
+        return best
+
     def screen(self, person: PersonRecord, threshold: float = DEFAULT_THRESHOLD) -> list[Match]:
         """Entries that score at least ``threshold`` for this person, best first; each Match names its entry."""
         by_name, by_document = self.candidates(person, threshold)
-        by_name = self._can_reach(person, np.setdiff1d(by_name, by_document, assume_unique=True), threshold)
+        by_name = np.setdiff1d(by_name, by_document, assume_unique=True)
+        adjustments = self._adjustments(person, by_name)
+        reachable = 1.0 + adjustments >= threshold - 1e-9
+        by_name, adjustments = by_name[reachable], adjustments[reachable]
+        if len(by_name) >= BOUNDED_FROM and person.names:
+            by_name = by_name[self.name_bound(person, by_name) + adjustments >= threshold - 1e-9]
         matches = []
         for number in np.concatenate((by_document, by_name)).tolist():
             match = score_at_least(person, self.records[number], threshold)

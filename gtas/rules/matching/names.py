@@ -7,10 +7,14 @@ contradict each other (``John Robert Smith`` vs ``John William Smith``) and cost
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from gtas.rules.matching.normalise import PARTICLES, NameForm, Script, confusable_fold, phonetic_key, skeleton
@@ -60,9 +64,12 @@ class Alignment:
 NO_ALIGNMENT = Alignment(0.0, (), (), (), False)
 
 
-def _allowed_edits(shorter: int) -> int:
+def allowed_edits(shorter: int) -> int:
     """Edit budget by length: none below three letters (fails closed on short parts), then growing slowly."""
     return 0 if shorter < 3 else 1 if shorter < 6 else 2 if shorter < 10 else 3
+
+
+BUDGETS = np.array([allowed_edits(length) for length in range(64)])  # allowed_edits by the shorter part's length
 
 
 @lru_cache(maxsize=1_048_576)
@@ -91,7 +98,7 @@ def part_similarity(a: str, b: str, script: Script = Script.ALPHABET, joined: bo
     distance = OSA.distance(a, b)
     folded = OSA.distance(fa, fb)
     cost = folded + 0.5 * (distance - folded) if folded < distance else float(distance)
-    allowed = _allowed_edits(min(len(a), len(b)))
+    allowed = allowed_edits(min(len(a), len(b)))
     if cost <= (0 if joined else allowed):
         value = (1 - cost / max(len(a), len(b)) + JaroWinkler.similarity(a, b)) / 2
         return value, "spelling"
@@ -101,10 +108,31 @@ def part_similarity(a: str, b: str, script: Script = Script.ALPHABET, joined: bo
     return 0.0, "different"
 
 
+def part_similarities(token: str, others: Sequence[str], others_folded: Sequence[str],
+                      same_sound: npt.NDArray[np.bool_], joined: bool = False) -> npt.NDArray[np.float64]:
+    """part_similarity of an alphabetic part against many alphabetic parts at once: the same values, computed with
+    rapidfuzz over all of them. ``others_folded``: their confusable-folded spellings; ``same_sound``: which have
+    the part's phonetic key."""
+    if not others:
+        return np.zeros(0)
+    lengths = np.array([len(other) for other in others])
+    firsts = np.array([other[0] == token[0] for other in others])
+    plain = process.cdist([token], others, scorer=OSA.distance, dtype=np.int32)[0]
+    folded = process.cdist([confusable_fold(token)], others_folded, scorer=OSA.distance, dtype=np.int32)[0]
+    cost = np.where(folded < plain, folded + 0.5 * (plain - folded), plain)
+    budget = 0 if joined else BUDGETS[np.minimum(np.minimum(lengths, len(token)), len(BUDGETS) - 1)]
+    jaro = process.cdist([token], others, scorer=JaroWinkler.similarity, dtype=np.float64)[0]
+    spelling = (1 - cost / np.maximum(lengths, len(token)) + jaro) / 2
+    initial = (lengths == 1) | (len(token) == 1)
+    return np.asarray(np.select(
+        [plain == 0, initial & firsts, initial, folded == 0, cost <= budget, same_sound & (not joined)],
+        [1.0, 0.9, 0.0, 0.92, spelling, 0.85], 0.0), dtype=np.float64)
+
+
 @lru_cache(maxsize=262_144)
 def _units(form: NameForm) -> tuple[_Unit, ...]:
     """Single parts and adjacent joined pairs, each with its weight."""
-    units = [_Unit(token, 1 << i, form.scripts[i], _part_weight(form, i), token in form.surname)
+    units = [_Unit(token, 1 << i, form.scripts[i], part_weight(form, i), token in form.surname)
              for i, token in enumerate(form.tokens)]
     for i in range(len(form.tokens) - 1):
         left, right = form.tokens[i], form.tokens[i + 1]
@@ -122,17 +150,17 @@ def _compared_as(query: Script, entry: Script) -> Script:
     return Script.ABJAD if Script.ABJAD in (query, entry) else Script.ALPHABET
 
 
-def _is_particle(form: NameForm, index: int) -> bool:
+def is_particle(form: NameForm, index: int) -> bool:
     """A particle (al, van, das …) before another part; last in a name it is the surname itself (Das, Le)."""
     return form.tokens[index] in PARTICLES and index < len(form.tokens) - 1
 
 
-def _part_weight(form: NameForm, index: int) -> float:
+def part_weight(form: NameForm, index: int) -> float:
     """How much a part counts: its length, less for an initial or a particle."""
     token = form.tokens[index]
     if len(token) == 1:
         return INITIAL_WEIGHT / 2
-    return len(token) * (PARTICLE_WEIGHT if _is_particle(form, index) else 1)
+    return len(token) * (PARTICLE_WEIGHT if is_particle(form, index) else 1)
 
 
 def align(query: NameForm, entry: NameForm) -> Alignment:
@@ -168,10 +196,10 @@ def align(query: NameForm, entry: NameForm) -> Alignment:
         pairs.append((q.text, e.text, value, rule))
     left_q = [i for i in range(len(query.tokens)) if not used_q >> i & 1]
     left_e = [i for i in range(len(entry.tokens)) if not used_e >> i & 1]
-    contradicting = any(not _is_particle(query, i) for i in left_q) and any(not _is_particle(entry, i) for i in left_e)
+    contradicting = any(not is_particle(query, i) for i in left_q) and any(not is_particle(entry, i) for i in left_e)
     share = CONTRADICTION_WEIGHT if contradicting else EXTRA_WEIGHT
-    weight_sum += share * sum(_part_weight(query, i) for i in left_q)
-    weight_sum += share * sum(_part_weight(entry, i) for i in left_e)
+    weight_sum += share * sum(part_weight(query, i) for i in left_q)
+    weight_sum += share * sum(part_weight(entry, i) for i in left_e)
     score = total / weight_sum if weight_sum else 0.0
     return Alignment(score, tuple(pairs), tuple(query.tokens[i] for i in left_q),
                      tuple(entry.tokens[i] for i in left_e), contradicting)

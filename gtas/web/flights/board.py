@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -126,7 +127,7 @@ def board(session: Session, filters: BoardFilters, now: datetime, user_airports:
     """A page of the window's flights by arrival, with their counts; ``user_airports`` limit them.
 
     Four queries whatever the number of flights: the total, the page, then the travellers and the open hits of the
-    page's flights counted in SQL.
+    page's flights (counted in SQL, the hits by traveller).
     """
     where = _conditions(filters, now, user_airports)
     total = session.scalar(select(func.count()).select_from(Flight).where(*where)) or 0
@@ -141,22 +142,25 @@ def board(session: Session, filters: BoardFilters, now: datetime, user_airports:
 
 
 def _count(session: Session, rows: dict[int, BoardFlight]) -> None:
-    """Fill in the travellers and open hits of the rows' flights (three grouped queries)."""
+    """Fill in the travellers and open hits of the rows' flights (two queries: the travellers counted by flight and
+    role, the open hits by flight, traveller, kind and severity; both read from indexes alone)."""
     on_board = (Traveller.flight_id.in_(list(rows)), Traveller.removed_at.is_(None))
     for flight_id, travellers, crew in session.execute(
             select(Traveller.flight_id, func.count(), func.sum(case((Traveller.role == Role.CREW, 1), else_=0)))
             .where(*on_board).group_by(Traveller.flight_id)):
         rows[flight_id].passengers, rows[flight_id].crew = travellers - (crew or 0), crew or 0
-    open_hits = select(Traveller.flight_id).join(Hit, Hit.traveller_id == Traveller.id).where(
-        *on_board, Hit.status == HitStatus.OPEN)
-    for flight_id, flagged in session.execute(
-            open_hits.add_columns(func.count(func.distinct(Traveller.id))).group_by(Traveller.flight_id)):
-        rows[flight_id].flagged = flagged
-    for flight_id, kind, severity, count in session.execute(
-            open_hits.add_columns(Hit.kind, Hit.severity, func.count())
-            .group_by(Traveller.flight_id, Hit.kind, Hit.severity)):
-        rows[flight_id].hits[HitKind(kind), Severity(severity)] = count
-        rows[flight_id].open_hits += count
+    flagged: dict[int, set[int]] = defaultdict(set)
+    for flight_id, traveller_id, kind, severity, count in session.execute(
+            select(Traveller.flight_id, Traveller.id, Hit.kind, Hit.severity, func.count())
+            .join(Hit, Hit.traveller_id == Traveller.id).where(*on_board, Hit.status == HitStatus.OPEN)
+            .group_by(Traveller.flight_id, Traveller.id, Hit.kind, Hit.severity)):
+        row = rows[flight_id]
+        key = HitKind(kind), Severity(severity)
+        row.hits[key] = row.hits.get(key, 0) + count
+        row.open_hits += count
+        flagged[flight_id].add(traveller_id)
+    for flight_id, travellers in flagged.items():
+        rows[flight_id].flagged = len(travellers)
 
 
 def _conditions(filters: BoardFilters, now: datetime, user_airports: list[str]) -> list[ColumnElement[bool]]:

@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the queue and the decision forms."""
-    from gtas.web.hits import views
+    """Register the queue and the decision forms, and the category labels and severity guidance templates show."""
+    from gtas.web.hits import views, vocabulary
 
     app.register_blueprint(views.bp)
+    vocabulary.init_app(app)

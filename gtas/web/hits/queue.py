@@ -158,15 +158,20 @@ def queue(session: Session, filters: QueueFilters, user: User, now: datetime) ->
     total = session.scalar(select(func.count()).select_from(query.with_only_columns(Hit.id).subquery())) or 0
     page = min(filters.page, max(1, -(-total // PAGE_SIZE)))
     rank = case({severity.value: -rank for severity, rank in SEVERITY_RANK.items()}, value=Hit.severity)
-    rows = [QueueRow(hit, traveller, flight, str(category)) for hit, traveller, flight, category in session.execute(
-        query.order_by(rank, Flight.arrival_utc.is_(None), Flight.arrival_utc, Hit.id)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))]
+    # the page's hits first (ordering needs only a few columns of each candidate), then their rows
+    ids = list(session.scalars(query.with_only_columns(Hit.id)
+                               .order_by(rank, Flight.arrival_utc.is_(None), Flight.arrival_utc, Hit.id)
+                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    found = {hit.id: QueueRow(hit, traveller, flight, str(category)) for hit, traveller, flight, category in
+             session.execute(_scope(select(Hit, Traveller, Flight, _category()), now, user.airports)
+                             .where(Hit.id.in_(ids)))} if ids else {}
+    rows = [found[hit_id] for hit_id in ids if hit_id in found]  # one withdrawn in between is left out
     _fill(session, rows)
-    categories = sorted(str(c) for c in session.scalars(
-        _scope(select(_category()).distinct(), now, user.airports)) if c is not None)
+    choices = list(session.execute(_scope(select(_category(), Traveller.flight_id).distinct(), now, user.airports)))
+    categories = sorted({str(category) for category, _ in choices if category is not None})
     flights = list(session.scalars(
-        select(Flight).where(Flight.id.in_(_scope(select(Traveller.flight_id), now, user.airports)))
-        .order_by(Flight.arrival_utc, Flight.carrier, Flight.number)))
+        select(Flight).where(Flight.id.in_({flight_id for _, flight_id in choices}))
+        .order_by(Flight.arrival_utc, Flight.carrier, Flight.number))) if choices else []
     return Queue(rows, total, page, categories, flights)
 
 
