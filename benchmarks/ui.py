@@ -1,5 +1,6 @@
-"""The officer's pages under load: the flights board, flight pages, traveller pages and the hits queue, answered by
-the application under gunicorn to signed-in users, each with a session of its own.
+"""The officer's pages under load: the board, flight pages, traveller pages and the hits queue, for signed-in users.
+
+The application runs under gunicorn; each user has a session of its own.
 
     .venv/bin/python benchmarks/ui.py [--flights 1000] [--users 20] [--seconds 60] [--think 1-3]
                                       [--server-workers 2] [--server-threads 4] [--processes 2]
