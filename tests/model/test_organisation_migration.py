@@ -17,7 +17,7 @@ WATCHLIST_CATEGORIES = {"terrorism", "narcotics", "immigration", "wanted", "sanc
 def test_existing_parties_and_rule_categories_carry_over(empty_database_url: str) -> None:
     engine = db.make_engine(empty_database_url)
     try:
-        db.upgrade(engine, "0010")
+        db.upgrade(engine, "0009")
         with engine.begin() as connection:
             connection.execute(text("INSERT INTO party (name, kind, carriers, created_at) "
                                     "VALUES ('Old Air', 'airline', '[\"OA\"]', '2026-01-01 00:00:00+00')"))
@@ -43,7 +43,7 @@ def test_existing_parties_and_rule_categories_carry_over(empty_database_url: str
 def test_watchlist_categories_become_managed_keys(empty_database_url: str) -> None:
     engine = db.make_engine(empty_database_url)
     try:
-        db.upgrade(engine, "0014")
+        db.upgrade(engine, "0013")
         with engine.begin() as connection:
             connection.execute(text(
                 "INSERT INTO watchlist (name, category, severity, match_threshold, enabled, version, created_at, "

@@ -4,7 +4,7 @@ The category list starts with the watchlist categories and every category existi
 value falls outside it; the severity guidance starts with a plain description of each severity.
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0009
 Created: 2026-11-24
 """
 
@@ -20,7 +20,7 @@ JSON = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
 UTC_TIME = UtcDateTime(timezone=True)
 
 revision = "0011"
-down_revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

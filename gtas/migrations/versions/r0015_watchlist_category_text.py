@@ -6,7 +6,7 @@ SQLite cannot drop a constraint, and rebuilding the tables would cascade through
 definition is edited in place instead, the procedure SQLite documents for removing a CHECK constraint.
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0013
 Created: 2026-11-24
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from gtas.model import Airport, Direction, Flight, Hit, HitKind, HitStatus, Traveller
 from gtas.model.watchlist import WatchlistSeverity as Severity
 from gtas.parsers.records import Role
+from gtas.web.paging import page_count
 
 MAX_HOURS = 24 * 30
 MAX_PAGE = 10_000
@@ -115,7 +116,7 @@ class Board:
     @property
     def pages(self) -> int:
         """How many pages the matching flights fill (at least one)."""
-        return max(1, -(-self.total // PAGE_SIZE))
+        return page_count(self.total, PAGE_SIZE)
 
     @property
     def first(self) -> int:
@@ -131,7 +132,7 @@ def board(session: Session, filters: BoardFilters, now: datetime, user_airports:
     """
     where = _conditions(filters, now, user_airports)
     total = session.scalar(select(func.count()).select_from(Flight).where(*where)) or 0
-    page = min(filters.page, max(1, -(-total // PAGE_SIZE)))
+    page = min(filters.page, page_count(total, PAGE_SIZE))
     order = Flight.arrival_utc.desc() if filters.newest_first else Flight.arrival_utc.asc()
     rows = {flight.id: BoardFlight(flight, zone) for flight, zone in session.execute(
         select(Flight, Airport.timezone).outerjoin(Airport, Airport.iata == Flight.destination).where(*where)

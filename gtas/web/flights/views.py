@@ -17,6 +17,7 @@ from gtas.web.database import get_session
 from gtas.web.flights import board as flights_board
 from gtas.web.flights.export import FORMATS, csv_bytes, xlsx_bytes
 from gtas.web.flights.manifest import COLUMNS, manifest, parties
+from gtas.web.paging import page_links
 
 bp = Blueprint("flights", __name__, url_prefix="/flights")
 READERS = (UserRole.OFFICER, UserRole.SUPERVISOR, UserRole.AUDITOR)
@@ -33,8 +34,7 @@ def board() -> str:
     moment = now()
     found = flights_board.board(get_session(), filters, moment, user.airports)
     resort = _link(sort="arrival" if filters.newest_first else "newest", page=None)
-    pages = {"previous": _link(page=found.page - 1) if found.page > 1 else None,
-             "next": _link(page=found.page + 1) if found.page < found.pages else None}
+    pages = page_links("flights.board", found.page, found.pages)
     return render_template("flights/board.html", board=found, filters=filters, problems=problems, now=moment,
                            countdown=flights_board.countdown, page_size=flights_board.PAGE_SIZE,
                            refresh_seconds=REFRESH_SECONDS, resort_url=resort, pages=pages)

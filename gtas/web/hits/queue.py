@@ -32,6 +32,7 @@ from gtas.model import (
 )
 from gtas.model.watchlist import WatchlistSeverity as Severity
 from gtas.web.flights.manifest import SEVERITY_RANK, hit_label
+from gtas.web.paging import page_count
 
 PAGE_SIZE = 100
 MAX_PAGE = 10_000
@@ -92,7 +93,7 @@ class Queue:
     @property
     def pages(self) -> int:
         """How many pages the matching hits fill (at least one)."""
-        return max(1, -(-self.total // PAGE_SIZE))
+        return page_count(self.total, PAGE_SIZE)
 
 
 def read_filters(args: Mapping[str, str]) -> tuple[QueueFilters, list[str]]:
@@ -156,7 +157,7 @@ def queue(session: Session, filters: QueueFilters, user: User, now: datetime) ->
     """A page of the queue for the user: most severe first, then the soonest arrival, then the oldest hit."""
     query = _filtered(_scope(select(Hit, Traveller, Flight, _category()), now, user.airports), filters, user)
     total = session.scalar(select(func.count()).select_from(query.with_only_columns(Hit.id).subquery())) or 0
-    page = min(filters.page, max(1, -(-total // PAGE_SIZE)))
+    page = min(filters.page, page_count(total, PAGE_SIZE))
     rank = case({severity.value: -rank for severity, rank in SEVERITY_RANK.items()}, value=Hit.severity)
     # the page's hits first (ordering needs only a few columns of each candidate), then their rows
     ids = list(session.scalars(query.with_only_columns(Hit.id)

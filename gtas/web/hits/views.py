@@ -21,6 +21,7 @@ from gtas.web.database import get_session
 from gtas.web.flights.board import countdown
 from gtas.web.hits import queue as hit_queue
 from gtas.web.hits.work import DecisionError, assign, choose, claim, dispose, release, workers
+from gtas.web.paging import page_links
 from gtas.web.travellers.access import back_to, visible_traveller
 
 bp = Blueprint("hits", __name__, url_prefix="/hits")
@@ -42,19 +43,13 @@ def queue() -> str:
     audit.record("hits.queue", details={"filters": request.args.to_dict(), "shown": len(found.rows),
                                         "travellers": sorted({row.traveller.id for row in found.rows})})
     session.commit()
-    pages = {"previous": _link(page=found.page - 1) if found.page > 1 else None,
-             "next": _link(page=found.page + 1) if found.page < found.pages else None}
+    pages = page_links("hits.queue", found.page, found.pages)
     return render_template("hits/queue.html", queue=found, filters=filters, problems=problems, now=moment,
                            countdown=countdown, statuses=list(hit_queue.WorkStatus), kinds=list(HitKind),
                            severities=list(Severity)[::-1], user=user, may_decide=user.has_role(*DECIDERS),
                            may_assign=user.has_role(UserRole.SUPERVISOR), pages=pages,
                            workers=workers(session) if user.has_role(UserRole.SUPERVISOR) else [],
                            refresh_seconds=REFRESH_SECONDS, page_size=hit_queue.PAGE_SIZE)
-
-
-def _link(**changes: Any) -> str:
-    """The queue's URL with the current filters, some changed."""
-    return url_for("hits.queue", **{**request.args.to_dict(), **changes})
 
 
 def _hit(hit_id: int, user: User) -> Hit:
