@@ -16,8 +16,7 @@ from gtas.web.auth.sessions import now
 from gtas.web.database import get_session, row_or_404
 from gtas.web.errors import ApiError
 from gtas.web.hits.views import DECIDERS
-from gtas.web.hits.views import _end_of as end_of_day
-from gtas.web.hits.work import DecisionError, choose, dispose, record_outcome
+from gtas.web.hits.work import DecisionError, choose, dispose, record_outcome, suppression_end
 from gtas.web.travellers.access import visible_traveller
 
 
@@ -34,7 +33,7 @@ def disposition(hit_id: int) -> tuple[dict[str, Any], int]:
     body = json_body()
     try:
         kind = choose(DispositionKind, text_field(body, "disposition"), "disposition")
-        until = end_of_day(text_field(body, "suppress_until"))
+        until = suppression_end(text_field(body, "suppress_until"))
         decided = dispose(session, hit, kind, text_field(body, "notes"), user, now(), suppress_until=until,
                           suppress_reason=text_field(body, "suppress_reason").strip())
     except DecisionError as exc:

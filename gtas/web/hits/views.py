@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
@@ -20,7 +19,7 @@ from gtas.web.auth.sessions import now
 from gtas.web.database import get_session
 from gtas.web.flights.board import countdown
 from gtas.web.hits import queue as hit_queue
-from gtas.web.hits.work import DecisionError, assign, choose, claim, dispose, release, workers
+from gtas.web.hits.work import DecisionError, assign, choose, claim, dispose, release, suppression_end, workers
 from gtas.web.paging import page_links
 from gtas.web.travellers.access import back_to, visible_traveller
 
@@ -133,7 +132,7 @@ def decide(hit_id: int) -> ResponseReturnValue:
     page = url_for("travellers.traveller", traveller_id=hit.traveller_id, _anchor=f"hit-{hit.id}")
     try:
         kind = choose(DispositionKind, request.form.get("disposition", ""), "decision")
-        until = _end_of(request.form.get("suppress_until", ""))
+        until = suppression_end(request.form.get("suppress_until", ""))
         disposition = dispose(session, hit, kind, request.form.get("notes", ""), user, now(), suppress_until=until,
                               suppress_reason=request.form.get("suppress_reason", "").strip())
     except DecisionError as exc:
@@ -148,14 +147,3 @@ def decide(hit_id: int) -> ResponseReturnValue:
           + ".", "info")
     return back_to(page)
 
-
-def _end_of(text: str) -> datetime | None:
-    """The end (UTC) of the day a date field names, None when empty."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise DecisionError(f"the end of the suppression must be a date like 2030-01-31, not {text[:20]!r}") from None
-    return datetime.combine(day, time(), tzinfo=UTC) + timedelta(days=1)

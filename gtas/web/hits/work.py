@@ -7,7 +7,7 @@ commit; the views audit and commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
@@ -159,3 +159,16 @@ def _notes(text: str) -> str:
 def _name(session: Session, user_id: int | None) -> str:
     user = session.get(User, user_id) if user_id is not None else None
     return user.display_name if user is not None else "another officer"
+
+
+def suppression_end(text: str) -> datetime | None:
+    """The end (UTC) of the day a date field names, None when empty."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise DecisionError(f"the end of the suppression must be a date like 2030-01-31, not {text[:20]!r}") from None
+    return datetime.combine(day, time(), tzinfo=UTC) + timedelta(days=1)
+
