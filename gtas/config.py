@@ -25,6 +25,9 @@ SETTINGS = (
     Setting("GTAS_HOME_COUNTRY", "USA", "ISO alpha-3 code of the country this system guards (flight direction)"),
     Setting("GTAS_PART_TIMEOUT_SECONDS", "600", "seconds to wait for the missing parts of a multi-part list "
                                                 "before loading what came, with a warning"),
+    Setting("GTAS_STUCK_MESSAGE_SECONDS", "300", "seconds a stored message may stay received (its processing "
+                                                 "died, or its hand-off to the queue failed) before the sweep "
+                                                 "picks it up"),
     Setting("GTAS_MAX_MESSAGE_BYTES", str(16 * 1024 * 1024),
             "largest message accepted over HTTP or from the queue, in bytes"),
     Setting("GTAS_RATE_LIMIT_PER_MINUTE", "600", "requests one API token may make per minute"),
@@ -115,6 +118,11 @@ def _positive_number(name: str) -> float:
     if number <= 0:
         raise ValueError(f"{name} must be positive, not {value!r}")
     return number
+
+
+def stuck_message_seconds() -> float:
+    """How long a stored message may stay received before the sweep processes it (or hands it to the queue) again."""
+    return _positive_number("GTAS_STUCK_MESSAGE_SECONDS")
 
 
 def max_message_bytes() -> int:

@@ -1,5 +1,6 @@
-"""Background jobs (APScheduler): polling the drop folder, loading overdue incomplete multi-part series, assessing
-what was loaded, re-screening after rule and watchlist changes, expiring watchlist entries, applying retention."""
+"""Background jobs (APScheduler): polling the drop folder, loading overdue incomplete multi-part series, picking up
+messages stored but never processed, assessing what was loaded, re-screening after rule and watchlist changes,
+expiring watchlist entries, applying retention."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from gtas.ingest.folder import poll_folder
 POLL_JOB = "poll-folder"
 OVERDUE_JOB = "load-overdue-series"
 OVERDUE_SECONDS = 60
+SWEEP_JOB = "sweep-stuck-messages"
+SWEEP_SECONDS = 60
 ASSESS_JOB = "assess-loaded"
 ASSESS_SECONDS = 5
 RESCREEN_JOB = "rescreen"
@@ -26,10 +29,11 @@ RETENTION_SECONDS = 3600
 
 
 def make_scheduler(session_factory: sessionmaker[Session], inbox: Path, card_key: bytes, *, poll_seconds: float,
-                   home_country: str | None = None) -> BackgroundScheduler:
-    """A scheduler (not started): the inbox polled every ``poll_seconds``, overdue series loaded every minute, loaded
-    messages assessed (those their loader did not assess), re-screening runs worked through, entries expired, the
-    retention periods applied every hour.
+                   home_country: str | None = None, amqp: tuple[str, str] | None = None) -> BackgroundScheduler:
+    """A scheduler (not started): the inbox polled every ``poll_seconds``, overdue series loaded every minute, stuck
+    messages swept every minute (processed here, or with ``amqp``, a URL and a queue, published to the workers),
+    loaded messages assessed (those their loader did not assess), re-screening runs worked through, entries expired,
+    the retention periods applied every hour.
 
     One run of each job at a time; runs missed while one was busy are merged into one.
     """
@@ -42,6 +46,8 @@ def make_scheduler(session_factory: sessionmaker[Session], inbox: Path, card_key
                       args=(session_factory, inbox, card_key), kwargs={"home_country": home_country})
     scheduler.add_job(load_overdue_series, "interval", seconds=OVERDUE_SECONDS, id=OVERDUE_JOB, max_instances=1,
                       coalesce=True, args=(session_factory, card_key, home_country))
+    scheduler.add_job(sweep_stuck_messages, "interval", seconds=SWEEP_SECONDS, id=SWEEP_JOB, max_instances=1,
+                      coalesce=True, args=(session_factory, card_key, home_country, amqp))
     scheduler.add_job(assess_loaded, "interval", seconds=ASSESS_SECONDS, id=ASSESS_JOB, max_instances=1,
                       coalesce=True, args=(session_factory,), kwargs={"limit": None})
     scheduler.add_job(run_rescreens, "interval", seconds=RESCREEN_SECONDS, id=RESCREEN_JOB, max_instances=1,
@@ -78,9 +84,31 @@ def load_overdue_series(session_factory: sessionmaker[Session], card_key: bytes,
         return len(load_overdue(session, card_key, home_country or config.home_country()))
 
 
+def sweep_stuck_messages(session_factory: sessionmaker[Session], card_key: bytes, home_country: str | None,
+                         amqp: tuple[str, str] | None) -> int:
+    """Pick up the messages left received past GTAS_STUCK_MESSAGE_SECONDS: processed here, or with ``amqp`` (URL
+    and queue) published again to the workers; how many were picked up."""
+    from gtas import config
+    from gtas.ingest.deliveries import Handling
+    from gtas.ingest.queue import Publisher
+    from gtas.ingest.sweep import sweep
+
+    grace = config.stuck_message_seconds()
+    if amqp is None:
+        handling = Handling(card_key, home_country or config.home_country(), config.max_message_bytes())
+        return len(sweep(session_factory, handling, grace).picked_up)
+    publisher = Publisher(*amqp)
+    try:
+        return len(sweep(session_factory, publisher, grace).picked_up)
+    finally:
+        publisher.close()
+
+
 def scheduler_from_settings(session_factory: sessionmaker[Session]) -> BackgroundScheduler:
-    """The scheduler for GTAS_INBOX every GTAS_POLL_SECONDS (not started)."""
+    """The scheduler for GTAS_INBOX every GTAS_POLL_SECONDS, stuck messages going to GTAS_AMQP_URL when it is set
+    (not started)."""
     from gtas import config
 
+    amqp = (config.amqp_url(), config.amqp_queue()) if config.amqp_url() else None
     return make_scheduler(session_factory, config.inbox(), config.card_key(), poll_seconds=config.poll_seconds(),
-                          home_country=config.home_country())
+                          home_country=config.home_country(), amqp=amqp)

@@ -221,8 +221,10 @@ def supervise(count: int) -> None:
 def worker_command() -> None:
     """Consume the message queue (GTAS_AMQP_URL) with GTAS_WORKERS processes; one also runs the scheduled jobs.
 
-    The scheduled jobs: polling the drop folder (GTAS_INBOX) and loading incomplete multi-part lists that waited
-    past GTAS_PART_TIMEOUT_SECONDS. Stop with SIGTERM or Ctrl-C.
+    The scheduled jobs (gtas/jobs.py): polling the drop folder (GTAS_INBOX), loading incomplete multi-part lists
+    that waited past GTAS_PART_TIMEOUT_SECONDS, queueing again messages stored but left unprocessed for
+    GTAS_STUCK_MESSAGE_SECONDS, assessing loaded travellers, re-screening after watchlist and rule changes, expiring
+    watchlist entries and applying the retention periods. Stop with SIGTERM or Ctrl-C.
 
     Example: GTAS_AMQP_URL=amqp://gtas:secret@mq/%2F GTAS_WORKERS=4 gtas worker
     """
