@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, case, exists, update
 from sqlalchemy.orm import Session
 
+from gtas import config
 from gtas.model import Hit, HitKind, HitStatus, RiskBand, Setting, TravellerRisk
 from gtas.model.base import utcnow
 
@@ -26,12 +27,49 @@ class SettingError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class BandThresholds:
-    """Score thresholds of the risk bands: a score at or above ``high`` is high, and so on down to ``low``."""
+class Bands:
+    """Score thresholds: a score at or above ``high`` is high, and so on; below ``low`` (or zero) is none."""
 
     high: float
     medium: float
     low: float
+
+    @classmethod
+    def from_settings(cls) -> Bands:
+        """The bands of GTAS_RISK_BANDS, e.g. ``high=50,medium=20,low=1``."""
+        return cls.parse(config.setting("GTAS_RISK_BANDS"))
+
+    @classmethod
+    def current(cls, session: Session) -> Bands:
+        """The bands an administrator stored (Administration → Settings), else those of GTAS_RISK_BANDS."""
+        stored = stored_bands(session)
+        return cls.from_settings() if stored is None else stored
+
+    @classmethod
+    def parse(cls, text: str) -> Bands:
+        values: dict[str, float] = {}
+        for part in text.split(","):
+            name, _, number = part.partition("=")
+            try:
+                values[name.strip().lower()] = float(number)
+            except ValueError:
+                raise ValueError(f"GTAS_RISK_BANDS: {part.strip()!r} is not name=number") from None
+        if set(values) != {"high", "medium", "low"}:
+            raise ValueError(f"GTAS_RISK_BANDS must set high, medium and low, got {text!r}")
+        bands = cls(values["high"], values["medium"], values["low"])
+        if not 0 < bands.low <= bands.medium <= bands.high:
+            raise ValueError(f"GTAS_RISK_BANDS must be 0 < low <= medium <= high, got {text!r}")
+        return bands
+
+    def band(self, score: float, *, watchlisted: bool = False) -> RiskBand:
+        """The band of a score; a traveller with a watchlist hit is always in the top band."""
+        if watchlisted or score >= self.high:
+            return RiskBand.HIGH
+        if score >= self.medium:
+            return RiskBand.MEDIUM
+        if score >= self.low:
+            return RiskBand.LOW
+        return RiskBand.NONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +95,15 @@ def _store(session: Session, name: str, value: dict[str, Any], by: str) -> None:
     session.flush()
 
 
-def stored_bands(session: Session) -> BandThresholds | None:
+def stored_bands(session: Session) -> Bands | None:
     """The bands an administrator stored, or None while GTAS_RISK_BANDS applies."""
     setting = _stored(session, BANDS)
     if setting is None:
         return None
-    return BandThresholds(float(setting.value["high"]), float(setting.value["medium"]), float(setting.value["low"]))
+    return Bands(float(setting.value["high"]), float(setting.value["medium"]), float(setting.value["low"]))
 
 
-def check_bands(high: str, medium: str, low: str) -> BandThresholds:
+def check_bands(high: str, medium: str, low: str) -> Bands:
     """Thresholds typed in a form, as numbers with high ≥ medium ≥ low > 0.
 
     :raises SettingError: a value that is no number, or out of order.
@@ -81,10 +119,10 @@ def check_bands(high: str, medium: str, low: str) -> BandThresholds:
         values[name] = value
     if not values["high"] >= values["medium"] >= values["low"]:
         raise SettingError("the thresholds must keep their order: high ≥ medium ≥ low")
-    return BandThresholds(values["high"], values["medium"], values["low"])
+    return Bands(values["high"], values["medium"], values["low"])
 
 
-def save_bands(session: Session, bands: BandThresholds, by: str) -> int:
+def save_bands(session: Session, bands: Bands, by: str) -> int:
     """Store the bands and put every assessed traveller in the band his score now falls in (a traveller with an open
     watchlist hit stays high); returns how many travellers changed band."""
     _store(session, BANDS, asdict(bands), by)

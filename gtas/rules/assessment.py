@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from gtas.db import dialect_insert
 from gtas.model import Hit, HitKind, HitStatus, HitSuppression, RiskBand, Traveller, TravellerRisk
 from gtas.model.base import utcnow
-from gtas.rules.engine import Bands, RuleResult, assess
+from gtas.rules.engine import RuleResult, assess
 from gtas.rules.links import LinkResult, link_results, sharing
 from gtas.rules.screening import Screening, WatchlistResult, current_screening, traveller_records
+from gtas.settings import Bands
 
 BATCH = 500
 

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from gtas import config
 from gtas.model import Flight, ReferenceList, RiskBand, Rule, RuleVersion, Traveller
 from gtas.model.base import utcnow
 from gtas.rules.catalogue import Operator
@@ -34,7 +33,7 @@ from gtas.rules.conditions import (
 )
 from gtas.rules.facts import build_facts
 from gtas.rules.rescreen import request_rescreen
-from gtas.settings import stored_bands
+from gtas.settings import Bands
 
 MAX_BACKTEST_DAYS = 366
 
@@ -172,52 +171,6 @@ def _explanation(rule: CompiledRule, facts: Facts) -> dict[str, Any]:
 
 
 # --- scores ---
-
-@dataclass(frozen=True, slots=True)
-class Bands:
-    """Score thresholds: a score at or above ``high`` is high, and so on; below ``low`` (or zero) is none."""
-
-    high: float
-    medium: float
-    low: float
-
-    @classmethod
-    def from_settings(cls) -> Bands:
-        """The bands of GTAS_RISK_BANDS, e.g. ``high=50,medium=20,low=1``."""
-        return cls.parse(config.setting("GTAS_RISK_BANDS"))
-
-    @classmethod
-    def current(cls, session: Session) -> Bands:
-        """The bands an administrator stored (Administration → Settings), else those of GTAS_RISK_BANDS."""
-        stored = stored_bands(session)
-        return cls.from_settings() if stored is None else cls(stored.high, stored.medium, stored.low)
-
-    @classmethod
-    def parse(cls, text: str) -> Bands:
-        values: dict[str, float] = {}
-        for part in text.split(","):
-            name, _, number = part.partition("=")
-            try:
-                values[name.strip().lower()] = float(number)
-            except ValueError:
-                raise ValueError(f"GTAS_RISK_BANDS: {part.strip()!r} is not name=number") from None
-        if set(values) != {"high", "medium", "low"}:
-            raise ValueError(f"GTAS_RISK_BANDS must set high, medium and low, got {text!r}")
-        bands = cls(values["high"], values["medium"], values["low"])
-        if not 0 < bands.low <= bands.medium <= bands.high:
-            raise ValueError(f"GTAS_RISK_BANDS must be 0 < low <= medium <= high, got {text!r}")
-        return bands
-
-    def band(self, score: float, *, watchlisted: bool = False) -> RiskBand:
-        """The band of a score; a traveller with a watchlist hit is always in the top band."""
-        if watchlisted or score >= self.high:
-            return RiskBand.HIGH
-        if score >= self.medium:
-            return RiskBand.MEDIUM
-        if score >= self.low:
-            return RiskBand.LOW
-        return RiskBand.NONE
-
 
 @dataclass(frozen=True, slots=True)
 class Risk:

@@ -14,7 +14,6 @@ from gtas.generator import flight_with, paxlst_writer, pnrgov_writer
 from gtas.model import Hit, HitKind, ReferenceKind, ReferenceList, RiskBand, Rule, RuleVersion, Traveller
 from gtas.rules.conditions import InvalidConditions, holds, parse
 from gtas.rules.engine import (
-    Bands,
     RuleIndex,
     RuleSpec,
     assess,
@@ -25,6 +24,7 @@ from gtas.rules.engine import (
     save_rule,
 )
 from gtas.rules.facts import build_facts
+from gtas.settings import Bands
 from tests.ingest.helpers import deliver
 
 START = datetime(2026, 3, 1)

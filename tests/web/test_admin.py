@@ -38,8 +38,7 @@ from gtas.model import (
     UserRole,
     UserSession,
 )
-from gtas.rules.engine import Bands
-from gtas.settings import retention
+from gtas.settings import Bands, retention
 from gtas.web.admin import people
 from gtas.web.auth.accounts import AccountError
 from tests.web.auth_helpers import add_user, enter_session, post_form, sign_in, sign_in_as

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from gtas import settings
 from gtas.model import AuditEvent
-from gtas.rules.engine import Bands
+from gtas.settings import Bands
 from gtas.web import audit
 from gtas.web.admin.common import CHANGERS, READERS, bp, done
 from gtas.web.auth.guard import roles
