@@ -99,8 +99,7 @@ def init_command() -> None:
 
     config.home().mkdir(parents=True, exist_ok=True)
     url = db.normalise_url(config.database_url())
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    db.make_sqlite_folder(url)
     click.echo(f"database: {url.render_as_string(hide_password=True)}")
     engine = db.make_engine(url)
     try:

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Engine, Table, create_engine, event, func, make_url, select
+from sqlalchemy import URL, ColumnElement, Engine, Table, create_engine, event, func, make_url, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +23,12 @@ def normalise_url(url: str | URL) -> URL:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+def make_sqlite_folder(url: URL) -> None:
+    """Create the folder of a SQLite database file (nothing for an in-memory database or another backend)."""
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def make_engine(url: str | URL, *, sqlite_immediate: bool = False, **options: Any) -> Engine:
@@ -103,9 +109,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def advisory_key(name: str) -> ColumnElement[int]:
+    """The PostgreSQL advisory-lock key of a named lock.
+
+    Scoped by schema: databases that share a server and a database but not a schema do not block each other.
+    """
+    key: ColumnElement[int] = func.hashtextextended(func.current_schema() + ":" + name, 0)
+    return key
+
+
 def advisory_lock(session: Session, name: str) -> None:
     """Hold a named lock until the transaction ends (PostgreSQL; SQLite's write lock already serialises writers)."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    # Scoped by schema: databases that share a server and a database but not a schema do not block each other.
-    session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(func.current_schema() + ":" + name, 0))))
+    session.execute(select(func.pg_advisory_xact_lock(advisory_key(name))))

@@ -214,13 +214,10 @@ def stage(sessions: sessionmaker[Session], traffic: list[GeneratedFlight], seed:
 
 def initialise(url: str) -> None:
     """Create or migrate the database and load its reference data (both safe to repeat)."""
-    from pathlib import Path
-
     from gtas import db, reference
 
     parsed = db.normalise_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    db.make_sqlite_folder(parsed)
     engine = db.make_engine(parsed)
     try:
         if db.current_revision(engine) != db.head_revision():

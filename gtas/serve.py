@@ -10,11 +10,10 @@ workers.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine
 
 from gtas import config
 
@@ -106,9 +105,7 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     from gtas.web import create_app
 
     url = config.database_url()
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    db.make_sqlite_folder(db.normalise_url(url))
     prepare_database(url)
     password = first_administrator(url)
     scheduler, engines, master = None, [], os.getpid()

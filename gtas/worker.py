@@ -23,11 +23,12 @@ from types import FrameType
 from typing import IO
 
 import click
-from sqlalchemy import ColumnElement, Connection, Engine, func, make_url, select
+from sqlalchemy import Connection, Engine, func, make_url, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gtas import config
+from gtas.db import advisory_key
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +59,10 @@ class SchedulerLock:
             log.debug("cannot reach the database for the scheduler lock", exc_info=True)
             return False
 
-    @staticmethod
-    def _key() -> ColumnElement[int]:
-        """The advisory lock's key, scoped by schema like ``gtas.db.advisory_lock``."""
-        key: ColumnElement[int] = func.hashtextextended(func.current_schema() + ":" + SCHEDULER_LOCK, 0)
-        return key
-
     def _try_advisory_lock(self) -> bool:
         connection = self.engine.connect()
         try:
-            taken = bool(connection.scalar(select(func.pg_try_advisory_lock(self._key()))))
+            taken = bool(connection.scalar(select(func.pg_try_advisory_lock(advisory_key(SCHEDULER_LOCK)))))
             connection.commit()  # a session lock outlives the transaction; the connection is kept to hold it
         except BaseException:
             connection.close()
@@ -114,7 +109,7 @@ class SchedulerLock:
         """Give the lock up (closing the connection or file that holds it)."""
         if self._connection is not None:
             try:
-                self._connection.scalar(select(func.pg_advisory_unlock(self._key())))
+                self._connection.scalar(select(func.pg_advisory_unlock(advisory_key(SCHEDULER_LOCK))))
                 self._connection.commit()
                 self._connection.close()
                 self._connection = None

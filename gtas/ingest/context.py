@@ -82,7 +82,7 @@ def copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> Non
         return
     names = list(rows[0])
     json = [isinstance(table.c[name].type, JSON) for name in names]
-    if session.get_bind().dialect.name != "postgresql":
+    if not on_postgresql(session):
         session.execute(table.insert(), [
             {name: orjson.loads(orjson.dumps(value)) if is_json else value
              for (name, value), is_json in zip(row.items(), json, strict=True)} for row in rows])

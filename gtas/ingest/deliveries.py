@@ -24,6 +24,7 @@ from gtas.ingest.load import process
 from gtas.ingest.scope import process_in_scope
 from gtas.ingest.store import receive
 from gtas.model import Channel, Message, MessageStatus, Party
+from gtas.parsers.records import Diagnostic, to_jsonable
 
 log = logging.getLogger(__name__)
 
@@ -230,5 +231,4 @@ def _fail(sessions: sessionmaker[Session], message_id: int, reason: str) -> None
         message = session.get(Message, message_id)
         if message is not None and message.status == MessageStatus.RECEIVED:
             message.status = MessageStatus.FAILED_LOAD
-            message.errors = [{"segment": None, "line": None, "column": None, "tag": None, "severity": "error",
-                               "message": reason[:1000]}]
+            message.errors = [to_jsonable(Diagnostic(reason[:1000], severity="error"))]

@@ -20,7 +20,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from pika.exceptions import AMQPError
 from sqlalchemy import select
@@ -30,6 +29,7 @@ from gtas.ingest.deliveries import STORED_HEADER, TRANSIENT, Delivery, Handling,
 from gtas.ingest.queue import Publisher
 from gtas.model import Message, MessageStatus
 from gtas.model.base import utcnow
+from gtas.parsers.records import Diagnostic, to_jsonable
 
 log = logging.getLogger(__name__)
 
@@ -85,18 +85,15 @@ def claim(session: Session, message_id: int, grace_seconds: float, now: datetime
         return Pickup.SKIPPED
     if give_up_after is not None and count >= give_up_after:
         message.status = MessageStatus.FAILED_LOAD
-        message.errors = [_diagnostic("error", f"picked up by the sweep {count} times without its processing "
-                                               "finishing (the process may have died on it); not processed again")]
+        message.errors = [to_jsonable(Diagnostic(f"picked up by the sweep {count} times without its processing "
+                                                 "finishing (the process may have died on it); not processed again",
+                                                 severity="error"))]
         session.flush()
         return Pickup.GIVEN_UP
-    message.warnings = [*message.warnings, _diagnostic(
-        "warning", f"{SWEPT} (pick-up {count + 1}): still received {waited.total_seconds():.0f} s after it arrived")]
+    message.warnings = [*message.warnings, to_jsonable(Diagnostic(
+        f"{SWEPT} (pick-up {count + 1}): still received {waited.total_seconds():.0f} s after it arrived"))]
     session.flush()
     return Pickup.TAKEN
-
-
-def _diagnostic(severity: str, text: str) -> dict[str, Any]:
-    return {"segment": None, "line": None, "column": None, "tag": None, "severity": severity, "message": text}
 
 
 def sweep(sessions: sessionmaker[Session], to: Handling | Publisher, grace_seconds: float, *,
