@@ -14,9 +14,9 @@ import click
 import pandas as pd
 
 from gtas.rules.matching.index import WatchlistIndex, screen_all
-from gtas.rules.matching.person import IdDocument, Name, PersonRecord
 from gtas.rules.matching.score import DEFAULT_THRESHOLD
 from gtas.rules.watchlist_file import EntryRow, ReadResult, RowError, read_watchlist_file, validate_rows
+from gtas.rules.watchlists import person_record
 
 
 @click.command("screen")
@@ -38,8 +38,8 @@ def screen(watchlist_path: Path, travellers_path: Path, as_json: bool, threshold
     """
     entries = _checked(watchlist_path, read_watchlist_file(watchlist_path))
     travellers = _checked(travellers_path, read_travellers(travellers_path))
-    index = WatchlistIndex((row.reference, person_of(row)) for row in entries)
-    people = [person_of(row) for row in travellers]
+    index = WatchlistIndex((row.reference, person_record(row)) for row in entries)
+    people = [person_record(row) for row in travellers]
     matches = [
         {"traveller": row.reference, "entry": match.entry, "score": round(match.score, 3),
          "explanation": match.explanation}
@@ -69,22 +69,6 @@ def read_travellers(path: Path) -> ReadResult:
         if error.column == "reference":
             result.errors[position] = RowError(error.row, "id", error.reason.replace("reference", "id"), error.value)
     return result
-
-
-def person_of(row: EntryRow) -> PersonRecord:
-    """What the matcher compares for one row: primary name first, then aliases, and the other person fields."""
-    names = []
-    if row.full_name or row.surname or row.given_names:
-        full = row.full_name or " ".join(part for part in (row.given_names, row.surname) if part)
-        names.append(Name(full, row.surname or "", row.given_names or ""))
-    names += [Name(alias) for alias in row.aliases]
-    return PersonRecord(
-        names=tuple(names),
-        dates_of_birth=row.dates_of_birth,
-        gender=row.gender or "",
-        nationalities=row.nationalities,
-        documents=tuple(IdDocument(d.number, d.kind, d.country or "") for d in row.documents),
-    )
 
 
 def _checked(path: Path, result: ReadResult) -> list[EntryRow]:

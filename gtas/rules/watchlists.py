@@ -334,8 +334,9 @@ def in_force(now: datetime) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def person_record(entry: WatchlistEntry) -> PersonRecord:
-    """What the matcher compares for an entry: primary name first, then the aliases, and the other person fields."""
+def person_record(entry: WatchlistEntry | EntryRow) -> PersonRecord:
+    """What the matcher compares for an entry or a file row: primary name first, then the aliases, and the other
+    person fields."""
     names: list[Name] = []
     if entry.full_name or entry.surname:
         full = entry.full_name or " ".join(part for part in (entry.given_names, entry.surname) if part)
