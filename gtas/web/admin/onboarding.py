@@ -7,7 +7,7 @@ when skipped), moving back clears the dates of the states left. Nothing here kno
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -145,12 +145,14 @@ def list_parties(session: Session) -> list[Party]:
     return list(session.scalars(select(Party).options(selectinload(Party.tokens)).order_by(Party.name)))
 
 
-def feeds(session: Session) -> dict[str, Feed]:
-    """Per sending party's name, when its last message, last API list and last PNR push arrived."""
+def feeds(session: Session, names: Collection[str] | None = None) -> dict[str, Feed]:
+    """Per sending party's name (only ``names`` when given), when its last message, last API list and last PNR push
+    arrived."""
+    sent = Message.submitter.is_not(None) if names is None else Message.submitter.in_(names)
     latest: dict[str, dict[str | None, datetime]] = {}
     for submitter, kind, received in session.execute(
             select(Message.submitter, Message.type, func.max(Message.received_at))
-            .where(Message.submitter.is_not(None)).group_by(Message.submitter, Message.type)):
+            .where(sent).group_by(Message.submitter, Message.type)):
         if submitter is not None:
             latest.setdefault(submitter, {})[kind] = received
     return {name: Feed(max(times.values()), times.get("PAXLST"), times.get("PNRGOV"))

@@ -54,7 +54,7 @@ def create_party() -> ResponseReturnValue:
 def _party_page(party: Party, form: object, problems: list[str], token: str | None = None) -> str:
     return render_template("admin/party.html", party=party, form=form, kinds=list(PartyKind),
                            states=list(OnboardingState), problems=problems, new_token=token,
-                           feed=onboarding.feeds(get_session()).get(party.name),
+                           feed=onboarding.feeds(get_session(), [party.name]).get(party.name),
                            tokens=sorted(party.tokens, key=lambda t: t.id, reverse=True),
                            may_change=signed_in_user().has_role(*CHANGERS))
 

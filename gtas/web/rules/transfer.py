@@ -59,7 +59,8 @@ def selected_rule_set(session: Session, keys: list[str]) -> dict[str, Any]:
     exported = export_rule_set(session)
     if not keys:
         return exported
-    rules = [rule for rule in exported["rules"] if rule["key"] in set(keys)]
+    wanted = set(keys)
+    rules = [rule for rule in exported["rules"] if rule["key"] in wanted]
     named = {name for rule in rules for name in _referenced_lists(rule["conditions"])}
     return {**exported, "rules": rules,
             "reference_lists": [item for item in exported["reference_lists"] if item["name"] in named]}
@@ -81,9 +82,11 @@ def export() -> Response:
                     headers={"Content-Disposition": 'attachment; filename="gtas-rules.json"'})
 
 
-def _current(session: Session, key: str) -> RuleVersion | None:
-    return session.scalars(select(RuleVersion).join(Rule, Rule.id == RuleVersion.rule_id)
-                           .where(Rule.key == key, RuleVersion.number == Rule.version)).one_or_none()
+def _current(session: Session, keys: list[str]) -> dict[str, RuleVersion]:
+    """The current version of each rule with one of these keys, by key."""
+    return {key: version for key, version in session.execute(
+        select(Rule.key, RuleVersion).select_from(RuleVersion).join(Rule, Rule.id == RuleVersion.rule_id)
+        .where(Rule.key.in_(keys), RuleVersion.number == Rule.version))}
 
 
 def preview(session: Session, rule_set: RuleSet, author: str) -> ImportPreview:
@@ -91,11 +94,12 @@ def preview(session: Session, rule_set: RuleSet, author: str) -> ImportPreview:
     out = ImportPreview()
     savepoint = session.begin_nested()
     try:
-        before = {spec.key: _current(session, spec.key) for spec in rule_set.rules}
+        before = _current(session, [spec.key for spec in rule_set.rules])
         report = import_rule_set(session, rule_set, author)
         out.added, out.unchanged, out.lists = report.added, report.unchanged, report.lists
+        after = _current(session, report.changed)
         for key in report.changed:
-            old, new = before[key], _current(session, key)
+            old, new = before.get(key), after.get(key)
             if old is not None and new is not None:
                 difference = history.diff(old, new)
                 out.changed[key] = (difference.fields, difference.conditions)
@@ -160,11 +164,12 @@ def import_confirm() -> ResponseReturnValue:
     rule_set = _rule_set(session, text)
     if rule_set.errors:
         return render_template("rules/import.html", errors=rule_set.errors, text=text, result=None), 400
-    before = {spec.key: editing.version_snapshot(version) for spec in rule_set.rules
-              if (version := _current(session, spec.key)) is not None}
+    old = _current(session, [spec.key for spec in rule_set.rules])
+    before = {spec.key: editing.version_snapshot(old[spec.key]) for spec in rule_set.rules if spec.key in old}
     report = import_rule_set(session, rule_set, signed_in_user().username)
-    after = {key: editing.version_snapshot(version) for key in (*report.added, *report.changed)
-             if (version := _current(session, key)) is not None}
+    saved = [*report.added, *report.changed]
+    new = _current(session, saved)
+    after = {key: editing.version_snapshot(new[key]) for key in saved if key in new}
     audit.record("rule.import", object_kind="rule_set",
                  details={"added": report.added, "changed": report.changed, "unchanged": report.unchanged,
                           "reference_lists": report.lists},
