@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from gtas.db import dialect_insert
 from gtas.model import Hit, HitKind, HitStatus, HitSuppression, RiskBand, Traveller, TravellerRisk
 from gtas.model.base import utcnow
-from gtas.rules.engine import RuleResult, assess
+from gtas.rules.engine import RuleResult, assess, risk_scores
 from gtas.rules.links import LinkResult, link_results, sharing
 from gtas.rules.screening import Screening, WatchlistResult, current_screening, traveller_records
 from gtas.settings import Bands
@@ -94,7 +94,8 @@ def _assess_batch(session: Session, ids: Sequence[int], screening: Screening, me
 
     watchlisted = {f.traveller_id for f in findings}
     rules = assess(session, records, watchlisted=watchlisted, bands=bands, at=now)
-    rule_findings = [f for f in map(_from_rule, rules.results) if (f.traveller_id, f.cause_key) not in suppressed]
+    fired = [r for r in rules.results if (r.traveller_id, r.cause_key) not in suppressed]
+    rule_findings = [_from_rule(r) for r in fired]
     links = [f for f in map(_from_link, link_results(session, records))
              if (f.traveller_id, f.cause_key) not in suppressed]
     tally.add(_persist(session, ids, rule_findings + links, {HitKind.RULE, HitKind.LINK}, suppressed, message_id,
@@ -102,11 +103,8 @@ def _assess_batch(session: Session, ids: Sequence[int], screening: Screening, me
     tally.travellers = len(ids)
     tally.broken_rules = [f"{b.key} v{b.version}: {b.error}" for b in rules.broken]
 
-    score = {tid: 0.0 for tid in records}
-    for f in rule_findings:
-        score[f.traveller_id] += f.score
-    risks = [{"traveller_id": tid, "score": value, "band": bands.band(value, watchlisted=tid in watchlisted),
-              "assessed_at": now} for tid, value in score.items()]
+    risks = [{"traveller_id": tid, "score": risk.score, "band": risk.band, "assessed_at": now}
+             for tid, risk in risk_scores(records, fired, bands, watchlisted).items()]
     risks += [{"traveller_id": tid, "score": 0.0, "band": RiskBand.NONE, "assessed_at": now}
               for tid in ids if tid not in records]
     if risks:
