@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from gtas.model import AuditEvent
-from gtas.web.feeds import args as read
+from gtas.web import query_args as read
 from gtas.web.paging import page_count
 
 PAGE_SIZE = 100

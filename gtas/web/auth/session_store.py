@@ -6,7 +6,6 @@ bits a plain hash cannot be reversed by guessing), so a copy of the table gives 
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from gtas.ingest.tokens import token_hash
 from gtas.model import User, UserSession
 
 SEEN_PRECISION = timedelta(minutes=1)  # last_seen_at is written at most this often, not on every page
@@ -49,15 +49,11 @@ class Resumed:
     ended_now: bool = False  # it ran out with this request (idle or maximum time), rather than earlier
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def start_session(session: Session, user: User, now: datetime, remote_address: str | None,
                   user_agent: str | None) -> tuple[str, UserSession]:
     """Record a new session of the user; returns its token (for the cookie only) and its record."""
     token = secrets.token_urlsafe(32)
-    record = UserSession(token_hash=_digest(token), user=user, started_at=now, last_seen_at=now,
+    record = UserSession(token_hash=token_hash(token), user=user, started_at=now, last_seen_at=now,
                          remote_address=remote_address,
                          user_agent=user_agent[:USER_AGENT_LENGTH] if user_agent else None)
     session.add(record)
@@ -68,7 +64,7 @@ def start_session(session: Session, user: User, now: datetime, remote_address: s
 def resume_session(session: Session, token: str, now: datetime, timeouts: Timeouts) -> Resumed:
     """The live session of the token, its activity noted; or why it is over (ending it now when it ran out)."""
     record = session.scalars(select(UserSession).options(selectinload(UserSession.user))
-                             .where(UserSession.token_hash == _digest(token))).one_or_none()
+                             .where(UserSession.token_hash == token_hash(token))).one_or_none()
     if record is None:
         return Resumed(None)
     if record.ended_at is not None:

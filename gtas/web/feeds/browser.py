@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from gtas.model import Channel, Flight, FlightMessage, Message, MessageStatus, TravellerSource
 from gtas.parsers import parse
 from gtas.parsers.records import to_jsonable
-from gtas.web.feeds import args as read
+from gtas.web import query_args as read
 from gtas.web.feeds.health import FEEDS, message_carrier
 from gtas.web.paging import page_count
 

@@ -33,6 +33,7 @@ from gtas.model import (
 from gtas.model.watchlist import WatchlistSeverity as Severity
 from gtas.web.flights.manifest import SEVERITY_RANK, hit_label
 from gtas.web.paging import page_count
+from gtas.web.query_args import number
 
 PAGE_SIZE = 100
 MAX_PAGE = 10_000
@@ -106,8 +107,8 @@ def read_filters(args: Mapping[str, str]) -> tuple[QueueFilters, list[str]]:
     if category and not _CATEGORY.fullmatch(category):
         problems.append(f"category must be a category name, not {category[:20]!r}")
         category = ""
-    flight_id = _number(args, "flight", problems)
-    page = _number(args, "page", problems) or 1
+    flight_id = number(args, "flight", problems)
+    page = number(args, "page", problems) or 1
     return QueueFilters(status, kind, category, severity, flight_id, min(page, MAX_PAGE)), problems
 
 
@@ -120,16 +121,6 @@ def _choice(args: Mapping[str, str], name: str, enum: type[E], problems: list[st
     except ValueError:
         problems.append(f"{name} must be one of {', '.join(member.value for member in enum)}, not {text[:20]!r}")
         return None
-
-
-def _number(args: Mapping[str, str], name: str, problems: list[str]) -> int | None:
-    text = args.get(name, "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or len(text) > 12:
-        problems.append(f"{name} must be a whole number, not {text[:20]!r}")
-        return None
-    return int(text)
 
 
 def _category() -> ColumnElement[str]:
