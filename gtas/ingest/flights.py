@@ -31,14 +31,29 @@ def prime_leg(legs: list[FlightLeg], home_country: str) -> FlightLeg | None:
     return usable[0] if usable else None
 
 
+def flight_key(leg: FlightLeg) -> dict[str, Any]:
+    """The columns a flight is known by: carrier, number (without leading zeros), route and local departure date."""
+    assert leg.origin and leg.destination and leg.departure
+    return {"carrier": leg.carrier or "", "number": (leg.number or "").lstrip("0") or (leg.number or ""),
+            "origin": leg.origin, "destination": leg.destination, "departure_date": leg.departure.date()}
+
+
+def find_flight(session: Session, leg: FlightLeg) -> int | None:
+    """The id of the leg's flight when it is stored."""
+    if not (leg.origin and leg.destination and leg.departure):
+        return None
+    table = table_of(Flight)
+    flight_id: int | None = session.scalar(select(table.c.id).where(*(table.c[name] == value
+                                                                       for name, value in flight_key(leg).items())))
+    return flight_id
+
+
 def upsert_flight(session: Session, leg: FlightLeg, home_country: str, message_id: int,
                   warnings: list[dict[str, Any]], *, received: tuple[str, datetime] | None = None) -> int:
     """The id of the leg's flight, inserted or completed with INSERT … ON CONFLICT, linked to the message."""
     assert leg.origin and leg.destination and leg.departure
     row = {
-        "carrier": leg.carrier or "", "number": (leg.number or "").lstrip("0") or (leg.number or ""),
-        "suffix": leg.suffix, "origin": leg.origin, "destination": leg.destination,
-        "departure_date": leg.departure.date(), "departure_local": leg.departure, "arrival_local": leg.arrival,
+        **flight_key(leg), "suffix": leg.suffix, "departure_local": leg.departure, "arrival_local": leg.arrival,
         "departure_utc": reference.to_utc(leg.departure, leg.origin),
         "arrival_utc": reference.to_utc(leg.arrival, leg.destination) if leg.arrival else None,
         "direction": reference.flight_direction(leg.origin, leg.destination, home_country),

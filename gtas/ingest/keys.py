@@ -63,13 +63,17 @@ def person_keys(t: Traveller) -> list[tuple[PersonKeyKind, str]]:
 
 
 def fit_rows(table: Table, rows: list[dict[str, Any]], warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Cut text longer than its column allows, with one warning per column (PostgreSQL refuses long values)."""
+    """Cut text longer than its column allows, with one warning per column (PostgreSQL refuses long values).
+
+    Every row has the keys of the first (as for every bulk statement here).
+    """
     limits = {c.name: c.type.length for c in table.columns if isinstance(c.type, String) and c.type.length}
+    limited = [(name, limits[name]) for name in (rows[0] if rows else ()) if name in limits]
     cut: dict[str, tuple[int, str]] = {}
     for row in rows:
-        for name, value in row.items():
-            limit = limits.get(name)
-            if limit is not None and isinstance(value, str) and len(value) > limit:
+        for name, limit in limited:
+            value = row[name]
+            if isinstance(value, str) and len(value) > limit:
                 row[name] = value[:limit]
                 count, example = cut.get(name, (0, value))
                 cut[name] = (count + 1, example)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from gtas import config
 from gtas.ingest import assembly
 from gtas.ingest.transaction import load_parsed
+from gtas.ingest.unchanged import UnchangedPnrs
 from gtas.model import Message, MessageStatus
 from gtas.parsers import collector_paused, parse
 from gtas.parsers.records import Diagnostic, ParsedFile, to_jsonable
@@ -19,15 +20,20 @@ def process(session: Session, message: Message, card_key: bytes, *, home_country
     if message.status == MessageStatus.DUPLICATE:
         return message
     with collector_paused():  # the records and rows of a message are acyclic: reference counting frees them
-        parsed, parse_ms = parse_message(message, card_key)
-        return load_file(session, message, parsed, parse_ms, card_key, home_country=home_country)
+        unchanged = UnchangedPnrs(session, home_country or config.home_country())
+        parsed, parse_ms = parse_message(message, card_key, unchanged)
+        return load_file(session, message, parsed, parse_ms, card_key, home_country=home_country, unchanged=unchanged)
 
 
-def parse_message(message: Message, card_key: bytes) -> tuple[ParsedFile, float]:
-    """The parsed raw bytes and the milliseconds it took; a parser failure becomes an error, never an exception."""
+def parse_message(message: Message, card_key: bytes,
+                  unchanged: UnchangedPnrs | None = None) -> tuple[ParsedFile, float]:
+    """The parsed raw bytes and the milliseconds it took; a parser failure becomes an error, never an exception.
+
+    ``unchanged``: recognises the PNRs of a push that need not be read again (they are loaded by their ids).
+    """
     started = perf_counter()
     try:
-        parsed = parse(message.raw, card_key=card_key)
+        parsed = parse(message.raw, card_key=card_key, unchanged=unchanged)
     except Exception as exc:  # the parsers promise not to raise; if one does, the message still gets a reason
         parsed = ParsedFile(errors=[Diagnostic(f"internal parser error ({type(exc).__name__}: {exc})",
                                                severity="error")])
@@ -35,7 +41,7 @@ def parse_message(message: Message, card_key: bytes) -> tuple[ParsedFile, float]
 
 
 def load_file(session: Session, message: Message, parsed: ParsedFile, parse_ms: float, card_key: bytes, *,
-              home_country: str | None = None) -> Message:
+              home_country: str | None = None, unchanged: UnchangedPnrs | None = None) -> Message:
     """Record what parsing said about a received message, then load what it holds. Flushes, never commits."""
     home = home_country or config.home_country()
     message.parse_ms = parse_ms
@@ -60,7 +66,8 @@ def load_file(session: Session, message: Message, parsed: ParsedFile, parse_ms: 
         message.part_final = any(p.part.final for p in parts)
     session.flush()
     if whole:
-        load_parsed(session, message, whole, complete=True, home_country=home)
+        load_parsed(session, message, whole, complete=True, home_country=home,
+                    unchanged=unchanged.ids if unchanged else None)
     if parts and message.status != MessageStatus.FAILED_LOAD:
         message.status = MessageStatus.PARTIAL
         session.flush()

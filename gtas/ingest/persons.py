@@ -80,17 +80,16 @@ def _create(session: Session, records: list[TravellerRecord]) -> list[int]:
 
 def _owners(session: Session, keys: set[Key]) -> dict[Key, int]:
     """The person that owns each of these keys, when one does (looked up on the unique index: kind, then value)."""
-    values: dict[PersonKeyKind, list[str]] = {}
-    for kind, value in sorted(keys):
-        values.setdefault(kind, []).append(value)
-    found: dict[Key, int] = {}
-    for kind, wanted in values.items():
-        if on_postgresql(session):
-            rows = select_arrays(session, "SELECT value, person_id FROM person_key WHERE kind = %s AND value = ANY(%s)",
-                                 [kind.value, wanted])
-        else:
-            rows = [tuple(row) for chunk in chunks(wanted) for row in session.execute(
-                select(PersonKey.value, PersonKey.person_id)
-                .where(PersonKey.kind == kind, PersonKey.value.in_(chunk)))]
-        found.update(((kind, value), person_id) for value, person_id in rows)
-    return found
+    if not keys:
+        return {}
+    kinds = sorted({kind for kind, _ in keys})
+    values = sorted({value for _, value in keys})
+    if on_postgresql(session):  # one statement for every kind; a value of another kind is dropped below
+        rows = select_arrays(session, "SELECT kind, value, person_id FROM person_key "
+                                      "WHERE kind = ANY(%s) AND value = ANY(%s)", [[k.value for k in kinds], values])
+    else:
+        rows = [tuple(row) for chunk in chunks(values) for row in session.execute(
+            select(PersonKey.kind, PersonKey.value, PersonKey.person_id)
+            .where(PersonKey.kind.in_(kinds), PersonKey.value.in_(chunk)))]
+    found = {(PersonKeyKind(kind), value): person_id for kind, value, person_id in rows}
+    return {key: person_id for key, person_id in found.items() if key in keys}

@@ -54,16 +54,21 @@ class Booking:
     newest: bool = True  # becomes (or already is) the current version
     inserted: bool = False  # already current through this message (inserted by it, or a series loaded again)
     fresh: bool = False  # inserted by this load: nothing of it is stored yet
+    raw_digest: str | None = None  # the stored one, of the text the current version was read from
 
 
 def as_booking(pnr: PnrRecord) -> Booking:
     """A PNR with its content as JSON (without where it stood in the message and what the parser said about it)."""
-    snapshot = orjson.dumps(dataclasses.replace(pnr, first_segment=None, warnings=[]))
+    snapshot = orjson.dumps(dataclasses.replace(pnr, first_segment=None, raw_digest=None, warnings=[]))
     return Booking(pnr, snapshot, hashlib.sha256(snapshot).hexdigest())
 
 
 def load_pnr_push(ctx: LoadContext, parsed: PnrMessage, *, complete: bool) -> None:
-    """Load every PNR of a push: versions of the changed, the pushed flight and its travellers, current views."""
+    """Load every PNR of a push: versions of the changed, the pushed flight and its travellers, current views.
+
+    PNRs the parser was told were unchanged (``parsed.unchanged_pnrs``, ids in ``ctx.unchanged``) are only recorded
+    as carried by this push.
+    """
     session, message = ctx.session, ctx.message
     leg = prime_leg(parsed.flights, ctx.home_country)
     flight_id = upsert_flight(session, leg, ctx.home_country, message.id, ctx.warnings,
@@ -73,20 +78,22 @@ def load_pnr_push(ctx: LoadContext, parsed: PnrMessage, *, complete: bool) -> No
     pushed_at = ctx.moment(parsed.prepared)
     fallback_day = leg.departure.date() if leg and leg.departure else pushed_at.date()
     records = _keyed(ctx, parsed.pnrs, parsed.flights[0].carrier if parsed.flights else None, fallback_day)
-    if not records:
+    unchanged = sorted({ctx.unchanged[digest] for digest in parsed.unchanged_pnrs})
+    if not records and not unchanged:
         return
-    bookings = _upsert_pnrs(session, records, message.id, ctx.warnings)
+    bookings = _upsert_pnrs(session, records, message.id, ctx.warnings) if records else []
     changed = [b for b in bookings if b.changed]
     _add_versions(session, changed, message.id, flight_id, pushed_at)
     _make_current(session, [b for b in changed if b.newest and not b.inserted], message.id)
+    _note_raw_digests(session, [b for b in bookings if not b.changed])
     travellers: dict[tuple[int, str], int] = {}
     if flight_id is not None:
-        carried_before = _pnr_flights(session, flight_id, {b.id for b in bookings}, message.id, pushed_at,
-                                      complete=complete)
+        carried_before = _pnr_flights(session, flight_id, {b.id for b in bookings} | set(unchanged), message.id,
+                                      pushed_at, complete=complete)
         travellers = _load_travellers(ctx, flight_id, [b for b in bookings
                                                        if b.changed or b.id not in carried_before])
-    _record_pushes(session, [{"pnr_id": b.id, "message_id": message.id, "flight_id": flight_id,
-                              "pushed_at": pushed_at} for b in bookings])
+    _record_pushes(session, [{"pnr_id": pnr_id, "message_id": message.id, "flight_id": flight_id,
+                              "pushed_at": pushed_at} for pnr_id in sorted({b.id for b in bookings} | set(unchanged))])
     current = {b.id: b.record for b in changed if b.newest}
     flights = _itinerary_flights(session, [leg for pnr in current.values() for leg in pnr.itinerary])
     rewrite_views(session, current, travellers, flights, ctx.warnings,
@@ -94,7 +101,7 @@ def load_pnr_push(ctx: LoadContext, parsed: PnrMessage, *, complete: bool) -> No
     if flight_id is not None:
         link_to_pnrs(session, flight_id)
         update_counts(session, flight_id)
-    ctx.pnrs += len(bookings)
+    ctx.pnrs += len(bookings) + len(unchanged)
 
 
 def _keyed(ctx: LoadContext, pnrs: list[PnrRecord], carrier: str | None,
@@ -124,7 +131,8 @@ def _upsert_pnrs(session: Session, records: dict[PnrKey, PnrRecord], message_id:
     rows = fit_rows(table_of(Pnr), [
         {"carrier": c, "record_locator": loc, "created_on": day, "created_at": bookings[c, loc, day].record.created,
          "last_modified": bookings[c, loc, day].record.last_modified, "current_message_id": message_id,
-         "digest": bookings[c, loc, day].digest} for c, loc, day in missing], warnings)
+         "digest": bookings[c, loc, day].digest, "raw_digest": bookings[c, loc, day].record.raw_digest}
+        for c, loc, day in missing], warnings)
     if not rows:
         inserted = []
     elif on_postgresql(session):
@@ -150,17 +158,17 @@ def _compare(session: Session, bookings: dict[PnrKey, Booking], message_id: int,
     locators = sorted({locator for _, locator, _ in keys})
     if on_postgresql(session):
         rows = select_arrays(session, "SELECT id, carrier, record_locator, created_on, last_modified, "
-                             "current_message_id, digest FROM pnr WHERE carrier = ANY(%s) AND record_locator = ANY(%s)",
-                             [carriers, locators])
+                             "current_message_id, digest, raw_digest FROM pnr "
+                             "WHERE carrier = ANY(%s) AND record_locator = ANY(%s)", [carriers, locators])
     else:
         rows = [tuple(row) for chunk in chunks(locators) for row in session.execute(
             select(Pnr.id, Pnr.carrier, Pnr.record_locator, Pnr.created_on, Pnr.last_modified, Pnr.current_message_id,
-                   Pnr.digest).where(Pnr.carrier.in_(carriers), Pnr.record_locator.in_(chunk)))]
-    for pnr_id, carrier, locator, day, last_modified, current_message, current_digest in rows:
+                   Pnr.digest, Pnr.raw_digest).where(Pnr.carrier.in_(carriers), Pnr.record_locator.in_(chunk)))]
+    for pnr_id, carrier, locator, day, last_modified, current_message, current_digest, raw_digest in rows:
         booking = bookings.get((carrier, locator, day))
         if booking is None:  # the same locator on another booking date
             continue
-        booking.id = pnr_id
+        booking.id, booking.raw_digest = pnr_id, raw_digest
         if current_message == message_id:  # a series loaded again: already current
             booking.inserted = True
             continue
@@ -185,11 +193,22 @@ def _add_versions(session: Session, changed: list[Booking], message_id: int, fli
 def _make_current(session: Session, bookings: list[Booking], message_id: int) -> None:
     """Make this push the current version of existing PNRs it is newest for."""
     table = table_of(Pnr)
-    rows = [{"pnr": b.id, "modified": b.record.last_modified, "digest": b.digest} for b in bookings]
+    rows = [{"pnr": b.id, "modified": b.record.last_modified, "digest": b.digest, "raw": b.record.raw_digest}
+            for b in bookings]
     if rows:
         session.execute(update(table).where(table.c.id == bindparam("pnr"), table.c.current_message_id != message_id)
                         .values(last_modified=bindparam("modified"), current_message_id=message_id,
-                                digest=bindparam("digest")), rows)
+                                digest=bindparam("digest"), raw_digest=bindparam("raw")), rows)
+
+
+def _note_raw_digests(session: Session, unchanged: list[Booking]) -> None:
+    """Bookings read again that proved unchanged, sent as other text than their current version (another release of
+    the reader, another interchange's decimal mark …): this text is theirs now, so the next push skips them."""
+    table = table_of(Pnr)
+    rows = [{"pnr": b.id, "raw": b.record.raw_digest} for b in unchanged
+            if b.record.raw_digest is not None and b.record.raw_digest != b.raw_digest]
+    if rows:
+        session.execute(update(table).where(table.c.id == bindparam("pnr")).values(raw_digest=bindparam("raw")), rows)
 
 
 def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id: int, pushed_at: datetime, *,

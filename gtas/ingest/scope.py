@@ -12,7 +12,9 @@ from collections.abc import Collection
 
 from sqlalchemy.orm import Session
 
+from gtas import config
 from gtas.ingest.load import load_file, parse_message
+from gtas.ingest.unchanged import UnchangedPnrs
 from gtas.model import Message, MessageStatus
 from gtas.parsers.records import Diagnostic, ParsedFile, to_jsonable
 
@@ -40,10 +42,12 @@ def process_in_scope(session: Session, message: Message, card_key: bytes, carrie
     """Process a received message when its carriers are the party's; otherwise keep it as failed_load with why."""
     if message.status == MessageStatus.DUPLICATE:
         return message
-    parsed, parse_ms = parse_message(message, card_key)
+    unchanged = UnchangedPnrs(session, home_country or config.home_country())
+    parsed, parse_ms = parse_message(message, card_key, unchanged)
     refusal = scope_refusal(parsed, carriers) if parsed.messages else None
     if refusal is None:
-        return load_file(session, message, parsed, parse_ms, card_key, home_country=home_country)
+        return load_file(session, message, parsed, parse_ms, card_key, home_country=home_country,
+                         unchanged=unchanged)
     first = parsed.messages[0]
     message.type, message.version = first.type, (first.version or "")[:16] or None
     known = [code for code in carriers_of(parsed) if code]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from time import perf_counter
 
 from sqlalchemy.exc import DBAPIError
@@ -20,11 +20,15 @@ RETRYABLE = {"40001", "40P01"}  # serialization failure, deadlock detected (Post
 
 
 def load_parsed(session: Session, message: Message, parsed: Sequence[ParsedMessage], *, complete: bool,
-                home_country: str, also: Sequence[Message] = ()) -> LoadContext:
-    """Load records in one savepoint: loaded, or failed_load with the reason; ``also``: the series' other parts."""
+                home_country: str, also: Sequence[Message] = (),
+                unchanged: Mapping[str, int] | None = None) -> LoadContext:
+    """Load records in one savepoint: loaded, or failed_load with the reason; ``also``: the series' other parts.
+
+    ``unchanged``: the ids of the PNRs the parser skipped as unchanged, by their raw digests.
+    """
     started = perf_counter()
     for attempt in range(1, ATTEMPTS + 1):
-        ctx = LoadContext(session, message, home_country)
+        ctx = LoadContext(session, message, home_country, unchanged=unchanged or {})
         try:
             with session.begin_nested():
                 _load(ctx, parsed, complete=complete, also=also)

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from gtas.ingest.context import (
     chunks,
     copy_rows,
-    insert_arrays_together,
     on_postgresql,
     select_arrays,
     table_of,
@@ -58,12 +57,8 @@ def rewrite_views(session: Session, pnrs: Mapping[int, PnrRecord], travellers: M
                     row["flight_id"] = flight_ids.get(key)
                 rows[name].append(row)
     _delete_views(session, ids)
-    batches = [(table_of(view), fit_rows(table_of(view), rows[view], warnings)) for view in VIEWS]
-    if on_postgresql(session):
-        insert_arrays_together(session, batches)
-        return
-    for table, table_rows in batches:
-        copy_rows(session, table, table_rows)
+    for view in VIEWS:  # COPY on PostgreSQL: cheaper on both ends than one INSERT for all ten tables (measured)
+        copy_rows(session, table_of(view), fit_rows(table_of(view), rows[view], warnings))
 
 
 def _delete_views(session: Session, pnr_ids: list[int]) -> None:

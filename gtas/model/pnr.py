@@ -25,7 +25,8 @@ class Pnr(Base):
     ``created_on`` is the booking date the carrier sent; when a feed leaves it out the loader uses the departure
     date of the prime flight, so that repeated pushes still find the same row. The current view (itinerary,
     contacts, payments …, in ``gtas.model.pnr_view``) is rewritten from the newest version; ``current_message_id``
-    names that version (the pair pnr + message is unique in ``pnr_version``) and ``digest`` is its content hash.
+    names that version (the pair pnr + message is unique in ``pnr_version``) and ``digest`` is its content hash;
+    ``raw_digest`` is that of the text it was read from, so that a later push repeating the text is not read again.
     """
 
     __tablename__ = "pnr"
@@ -39,6 +40,7 @@ class Pnr(Base):
     last_modified: Mapped[datetime | None] = mapped_column(DateTime)  # as sent, of the current version
     current_message_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("message.id", ondelete="SET NULL"))
     digest: Mapped[str | None] = mapped_column(String(64))  # content hash of the current version
+    raw_digest: Mapped[str | None] = mapped_column(String(64))  # of the text it was read from (PNRGOV EDIFACT)
     cancelled_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

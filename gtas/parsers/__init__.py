@@ -7,7 +7,7 @@ messages) or PNRGOV XML — into a :class:`ParsedFile`. Message parsers register
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,13 +28,15 @@ class Envelope:
     reference: str | None = None
     decimal_mark: str = "."
     card_key: bytes = b""
+    unchanged: UnchangedPnrs | None = None
 
     @property
     def reference_date(self) -> date | None:
         return self.prepared.date() if self.prepared else None
 
     @classmethod
-    def of(cls, interchange: edifact.Interchange, message: edifact.EdifactMessage, card_key: bytes) -> Envelope:
+    def of(cls, interchange: edifact.Interchange, message: edifact.EdifactMessage, card_key: bytes,
+           unchanged: UnchangedPnrs | None = None) -> Envelope:
         unb, ung = interchange.header, message.group
         sender = recipient = reference = None
         prepared = None
@@ -52,6 +54,7 @@ class Envelope:
             reference=values.clean(reference),
             decimal_mark=interchange.chars.decimal if interchange.chars.decimal in ".," else ".",
             card_key=card_key,
+            unchanged=unchanged,
         )
 
 
@@ -60,6 +63,10 @@ def _prepared(day: str, time: str) -> datetime | None:
 
 
 MessageParser = Callable[[edifact.EdifactMessage, Envelope], Message]
+UnchangedPnrs = Callable[[Message, list[str]], Collection[str]]
+"""Asked by the PNRGOV reader once it has read a message's header (``Message`` so far: its prime flight and part)
+with the raw digest of each PNR in it; answers the digests of PNRs it knows unchanged, which are then not read
+again but listed in ``Message.unchanged_pnrs``."""
 _PARSERS: dict[str, MessageParser] = {}
 
 
@@ -102,16 +109,17 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def parse(data: bytes | str, *, card_key: bytes = b"") -> ParsedFile:
+def parse(data: bytes | str, *, card_key: bytes = b"", unchanged: UnchangedPnrs | None = None) -> ParsedFile:
     """Read one file or request body. Never raises on bad input: what cannot be read is in ``errors``.
 
     :param card_key: key of the keyed hash that replaces payment card numbers.
+    :param unchanged: says which PNRs of a PNRGOV push need not be read again (see ``UnchangedPnrs``).
     """
     with collector_paused():
-        return _parse(data, card_key)
+        return _parse(data, card_key, unchanged)
 
 
-def _parse(data: bytes | str, card_key: bytes) -> ParsedFile:
+def _parse(data: bytes | str, card_key: bytes, unchanged: UnchangedPnrs | None) -> ParsedFile:
     if looks_like_xml(data):
         from gtas.parsers import pnrgov_xml
 
@@ -131,7 +139,7 @@ def _parse(data: bytes | str, card_key: bytes) -> ParsedFile:
                     severity="error"))
                 continue
             try:
-                message = parser(raw, Envelope.of(interchange, raw, card_key))
+                message = parser(raw, Envelope.of(interchange, raw, card_key, unchanged))
             except ParseError as exc:
                 result.errors.append(exc.diagnostic)
                 continue

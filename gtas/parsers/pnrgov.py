@@ -9,8 +9,12 @@ in :mod:`gtas.parsers.pnrgov_ssr`.
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from importlib import metadata
+from pathlib import Path
 from typing import Final
 
 from gtas.parsers import Envelope, edifact, register, values
@@ -66,6 +70,24 @@ MAX_TAGS_PER_RUN: Final = 999
 MAX_UNEXPECTED_WARNINGS: Final = 100
 _UNSEEN_DAY: Final = date.min  # sentinels for the memos, compared by identity
 _UNSEEN_MOMENT: Final = datetime.min
+
+
+READING_MODULES: Final = ("edifact", "values", "records", "pnrgov_ssr", "pnrgov")
+_READING: list[bytes] = []  # the fingerprint, once computed
+
+
+def reading_fingerprint() -> bytes:
+    """A digest of the code that reads a PNR (these modules' sources, and the release): a new one reads PNRs anew."""
+    if not _READING:
+        digest = hashlib.sha256(metadata.version("gtas").encode())
+        for name in READING_MODULES:
+            module = sys.modules.get(f"gtas.parsers.{name}")
+            path = Path(str(getattr(module, "__file__", "") or ""))
+            source = path.with_name(f"{name}.py")
+            if source.is_file():
+                digest.update(source.read_bytes())
+        _READING.append(digest.digest())
+    return _READING[0]
 
 
 @register("PNRGOV")
@@ -140,27 +162,68 @@ class _Reader:
     # ----------------------------------------------------------------------------------------------------- driver
 
     def read(self) -> Message:
-        """Walk the body once, then settle the last PNR and the message-level checks."""
+        """Walk the body once (PNRs the caller knows unchanged are skipped), then settle the last PNR and the counts."""
         self.header()
-        for seg in self.raw.body:
-            tag = seg.tag
-            if tag == "SRC":
-                self.src(seg)
+        body = self.raw.body
+        starts = [n for n, seg in enumerate(body) if seg.tag == "SRC"]
+        for seg in body[:starts[0] if starts else len(body)]:
+            self.step(seg)
+        ends = [*starts[1:], len(body)] if starts else []
+        digests = self.raw_digests(starts, ends)
+        unchanged = self.envelope.unchanged
+        known = set(unchanged(self.out, digests)) if unchanged is not None and digests else set()
+        for n, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            digest = digests[n] if digests else None
+            if digest is not None and digest in known:
+                self.out.unchanged_pnrs.append(digest)
                 continue
-            state = self.state
-            if state is not None:
-                if state.zone is HISTORY and tag not in ("ABI", "LTS"):
-                    self.history_part(seg)
-                    continue
-                if tag not in PAYMENT_DETAILS:
-                    state.after_payment = False
-            if state is None and tag not in HEADER_TAGS and tag in SEGMENT_TAGS:
-                self.implicit_pnr(seg)
-            if not self.dispatch(seg):
-                self.unexpected_segment(seg, f"{tag} is not a PNRGOV segment; ignored")
+            for seg in body[start:end]:
+                self.step(seg)
+            if self.state is not None:
+                self.state.pnr.raw_digest = digest
         self.close_pnr()
         self.check_counts()
         return self.out
+
+    def step(self, seg: Segment) -> None:
+        """Read one segment of the body."""
+        tag = seg.tag
+        if tag == "SRC":
+            self.src(seg)
+            return
+        state = self.state
+        if state is not None:
+            if state.zone is HISTORY and tag not in ("ABI", "LTS"):
+                self.history_part(seg)
+                return
+            if tag not in PAYMENT_DETAILS:
+                state.after_payment = False
+        if state is None and tag not in HEADER_TAGS and tag in SEGMENT_TAGS:
+            self.implicit_pnr(seg)
+        if not self.dispatch(seg):
+            self.unexpected_segment(seg, f"{tag} is not a PNRGOV segment; ignored")
+
+    def raw_digests(self, starts: list[int], ends: list[int]) -> list[str] | None:
+        """Per PNR (SRC to the next SRC), a digest of its text as sent and of all that reading it depends on.
+
+        That is the prime flight, the reference day of two-digit years, the decimal mark, the card key and the
+        reading code itself: equal digests read into equal records. None when the header started a PNR of its own
+        or named no prime flight.
+        """
+        if self.state is not None or self.out.pnrs or self.prime is None or not starts:
+            return None
+        body, trailer = self.raw.body, self.raw.trailer
+        text = body[starts[0]].source.text
+        context = hashlib.sha256(repr((self.prime, self.reference_day, self.envelope.decimal_mark)).encode())
+        context.update(hashlib.sha256(self.envelope.card_key).digest())
+        context.update(reading_fingerprint())
+        out: list[str] = []
+        for start, end in zip(starts, ends, strict=True):
+            stop = body[end].offset if end < len(body) else trailer.offset if trailer is not None else len(text)
+            digest = context.copy()
+            digest.update(text[body[start].offset:stop].encode())
+            out.append(digest.hexdigest())
+        return out
 
     def dispatch(self, seg: Segment) -> bool:
         """Hand a segment to the method for its tag; False when the tag is not a PNRGOV segment.
@@ -248,14 +311,14 @@ class _Reader:
 
     def check_counts(self) -> None:
         out = self.out
-        if not out.pnrs and self.prime is None:
+        if not out.pnrs and not out.unchanged_pnrs and self.prime is None:
             raise ParseError(self.raw.header.diagnostic("PNRGOV message with neither a flight (TVL) nor a PNR "
                                                         "(SRC)", severity="error"))
         if self.prime is None:
             out.warnings.append(self.raw.header.diagnostic("no flight (header TVL) in this PNRGOV message"))
-        if self.eqn is not None and out.declared_pnrs is not None and out.declared_pnrs != len(out.pnrs):
-            out.warnings.append(self.eqn.diagnostic(f"EQN says {out.declared_pnrs} PNRs, the message has "
-                                                    f"{len(out.pnrs)}"))
+        pnrs = len(out.pnrs) + len(out.unchanged_pnrs)
+        if self.eqn is not None and out.declared_pnrs is not None and out.declared_pnrs != pnrs:
+            out.warnings.append(self.eqn.diagnostic(f"EQN says {out.declared_pnrs} PNRs, the message has {pnrs}"))
 
     def warn(self, seg: Segment, message: str) -> None:
         """A warning on the PNR being read, or on the message outside PNRs."""

@@ -636,6 +636,7 @@ class Pnr:
     remarks: list[str]
     passenger_count: int | None
     first_segment: int | None  # index of the SRC (or XML element order) that opened this PNR
+    raw_digest: str | None  # digest of the PNR's segments as sent and what reading them depends on (EDIFACT)
     warnings: list[Diagnostic]
 
     def __init__(
@@ -662,6 +663,7 @@ class Pnr:
         remarks: list[str] | None = None,
         passenger_count: int | None = None,
         first_segment: int | None = None,
+        raw_digest: str | None = None,
         warnings: list[Diagnostic] | None = None,
     ) -> None:
         self.record_locator = record_locator
@@ -686,6 +688,7 @@ class Pnr:
         self.remarks = list() if remarks is None else remarks
         self.passenger_count = passenger_count
         self.first_segment = first_segment
+        self.raw_digest = raw_digest
         self.warnings = list() if warnings is None else warnings
 
 
@@ -715,6 +718,7 @@ class Message:
     # PNR
     originator: Agency | None  # header ORG: system / location that pushed
     pnrs: list[Pnr]
+    unchanged_pnrs: list[str]  # raw digests of PNRs not read again: the caller knows them unchanged (see Envelope)
     declared_pnrs: int | None  # EQN
     first_segment: int | None
     last_segment: int | None
@@ -742,6 +746,7 @@ class Message:
         declared_crew: int | None = None,
         originator: Agency | None = None,
         pnrs: list[Pnr] | None = None,
+        unchanged_pnrs: list[str] | None = None,
         declared_pnrs: int | None = None,
         first_segment: int | None = None,
         last_segment: int | None = None,
@@ -767,6 +772,7 @@ class Message:
         self.declared_crew = declared_crew
         self.originator = originator
         self.pnrs = list() if pnrs is None else pnrs
+        self.unchanged_pnrs = list() if unchanged_pnrs is None else unchanged_pnrs
         self.declared_pnrs = declared_pnrs
         self.first_segment = first_segment
         self.last_segment = last_segment

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gtas.generator import flight_with, paxlst_writer, pnrgov_writer
 from gtas.generator.traffic import GeneratedFlight
+from gtas.ingest.unchanged import UnchangedPnrs
+from gtas.ingest.views import VIEWS
 from gtas.model import (
     Contact,
     ContactKind,
@@ -24,6 +28,7 @@ from gtas.model import (
     Traveller,
 )
 from gtas.parsers.records import Email
+from gtas.parsers.records import Message as PnrMessage
 from tests.ingest.helpers import deliver, dump, flight_of, row_counts, travellers_of
 
 START = datetime(2026, 3, 1)
@@ -171,3 +176,77 @@ def test_current_view_follows_the_newest_version_whatever_the_order(session: Ses
         savepoint.rollback()
     assert results[0] == results[1]
     assert results[0][0] == ["new.address@example.org"]
+
+
+def _views(session: Session) -> dict[str, list[str]]:
+    """The current-view rows of every PNR, by table, without surrogate keys."""
+    keys = {pnr_id: (carrier, locator) for pnr_id, carrier, locator in session.execute(
+        select(Pnr.id, Pnr.carrier, Pnr.record_locator))}
+    out: dict[str, list[str]] = {}
+    for view in VIEWS:
+        table = view.__table__
+        rows = session.execute(select(table)).mappings()
+        out[table.name] = sorted(json.dumps([keys[row["pnr_id"]], *(str(value) for name, value in row.items()
+                                                                   if not name.endswith("id"))]) for row in rows)
+    return out
+
+
+def _day_of_pushes(flight: GeneratedFlight) -> list[str]:
+    """Three pushes of a flight's bookings: later ones repeat most PNRs, change one, drop one and add one."""
+    push, pnrs = flight.pnr, flight.pnr.pnrs
+    changed = dataclasses.replace(pnrs[1], emails=[Email("changed@example.org")],
+                                  last_modified=(pnrs[1].last_modified or START) + timedelta(hours=1))
+    at = push.prepared or START
+    return [pnrgov_writer.write(dataclasses.replace(push, pnrs=pnrs[:-1])),
+            pnrgov_writer.write(dataclasses.replace(push, pnrs=[pnrs[0], changed, *pnrs[3:]],
+                                                    interchange_reference="8", prepared=at + timedelta(hours=2))),
+            pnrgov_writer.write(dataclasses.replace(push, interchange_reference="9", prepared=at + timedelta(hours=4)))]
+
+
+def test_pnrs_a_push_repeats_unchanged_are_not_read_again(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    skipped: list[int] = []
+    answer = UnchangedPnrs.__call__
+
+    def counted(self: UnchangedPnrs, header: PnrMessage, digests: list[str]) -> set[str]:
+        found = answer(self, header, digests)
+        skipped.append(len(found))
+        return found
+
+    monkeypatch.setattr(UnchangedPnrs, "__call__", counted)
+    for text in _day_of_pushes(_flight(12, pnrs=6)):
+        assert deliver(session, text).status == MessageStatus.LOADED
+    # first push: nothing known. Second: the 3 of its 5 PNRs the first carried as they are (one changed, one is new).
+    # Third: 5 of 6, all but the one that changes back (the one the second dropped comes back unchanged)
+    assert skipped == [0, 3, 5]
+
+
+def test_skipping_unchanged_pnrs_leaves_the_same_database_as_reading_everything(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    flight = _flight(13, passengers=14, pnrs=6)
+    texts = [*_day_of_pushes(flight), paxlst_writer.write(flight.passenger_list)[0]]
+    results = []
+    for skip in (True, False):
+        if not skip:
+            monkeypatch.setattr(UnchangedPnrs, "__call__", lambda self, header, digests: set())
+        savepoint = session.begin_nested()
+        for text in texts:
+            assert deliver(session, text).status == MessageStatus.LOADED
+        results.append((dump(session), _views(session), sorted(session.execute(
+            select(Pnr.record_locator, Pnr.digest, Pnr.raw_digest)).all())))
+        savepoint.rollback()
+    assert results[0] == results[1]
+    assert all(raw for _, _, raw in results[0][2])
+
+
+def test_a_pnr_stored_without_raw_digest_gets_one_from_an_unchanged_push(session: Session) -> None:
+    flight = _flight(14)
+    first, again, third = (pnrgov_writer.write(dataclasses.replace(
+        flight.pnr, interchange_reference=str(n), prepared=(flight.pnr.prepared or START) + timedelta(hours=n)))
+        for n in range(3))
+    deliver(session, first)
+    session.execute(update(Pnr).values(raw_digest=None))  # as loaded before raw digests, or by another reader
+    assert deliver(session, again).status == MessageStatus.LOADED  # read in full: nothing to compare with
+    assert None not in session.scalars(select(Pnr.raw_digest)).all()
+    assert len(session.scalars(select(PnrVersion)).all()) == 5  # the content was the same: no version
+    message = deliver(session, third)
+    assert message.status == MessageStatus.LOADED and len(session.scalars(select(PnrPush)).all()) == 15
