@@ -13,7 +13,7 @@ from gtas.ingest.flights import prime_leg, update_counts, upsert_flight
 from gtas.ingest.keys import identity_keys
 from gtas.ingest.links import link_to_pnrs
 from gtas.ingest.travellers import Listed, record_sources, replace_documents, upsert_travellers
-from gtas.model import Message, Traveller, TravellerSource
+from gtas.model import FlightMessage, Message, Traveller, TravellerSource
 from gtas.parsers.records import Message as ApiMessage
 
 CLOSE_OUT_ON_BOARD = {"CLOB"}
@@ -79,11 +79,11 @@ class _History:
 
 def _api_history(session: Session, flight_id: int, kind: str) -> _History:
     history = _History()
+    lists = (select(Message.id).join(FlightMessage, FlightMessage.message_id == Message.id)  # the flight's API lists
+             .where(FlightMessage.flight_id == flight_id, Message.type == "PAXLST"))
     rows = session.execute(
         select(TravellerSource.traveller_id, TravellerSource.message_id, TravellerSource.fields["list"])
-        .join(Traveller, Traveller.id == TravellerSource.traveller_id)
-        .join(Message, Message.id == TravellerSource.message_id)
-        .where(Traveller.flight_id == flight_id, Message.type == "PAXLST"))
+        .where(TravellerSource.message_id.in_(lists)))
     for traveller_id, message_id, listing in rows:
         meta: dict[str, Any] = listing or {}
         if meta.get("kind") != kind:

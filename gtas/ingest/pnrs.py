@@ -232,9 +232,14 @@ def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id
         rows: list[dict[str, Any]] = [  # rows already active are left alone (not rewritten)
             {"pnr_id": p, "flight_id": flight_id, "status": PnrFlightStatus.ACTIVE, "cancelled_at": None}
             for p in sorted(pnr_ids) if stored.get(p) != PnrFlightStatus.ACTIVE]
-        insert_rows(session, insert.on_conflict_do_update(
-            index_elements=["pnr_id", "flight_id"], where=table.c.status != insert.excluded.status,
-            set_={"status": insert.excluded.status, "cancelled_at": insert.excluded.cancelled_at}), rows)
+        if on_postgresql(session):
+            insert_arrays(session, table, rows, "ON CONFLICT (pnr_id, flight_id) DO UPDATE SET status = "
+                          "excluded.status, cancelled_at = excluded.cancelled_at "
+                          "WHERE pnr_flight.status <> excluded.status")
+        else:
+            insert_rows(session, insert.on_conflict_do_update(
+                index_elements=["pnr_id", "flight_id"], where=table.c.status != insert.excluded.status,
+                set_={"status": insert.excluded.status, "cancelled_at": insert.excluded.cancelled_at}), rows)
         if complete:
             session.execute(update(table).where(table.c.flight_id == flight_id, table.c.pnr_id.not_in(pnr_ids),
                                                 table.c.status == PnrFlightStatus.ACTIVE)
@@ -244,7 +249,10 @@ def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id
         rows = [{"pnr_id": p, "flight_id": flight_id,
                  "status": PnrFlightStatus.ACTIVE if p in still else PnrFlightStatus.CANCELLED,
                  "cancelled_at": None if p in still else now} for p in sorted(pnr_ids) if p not in stored]
-        insert_rows(session, insert.on_conflict_do_nothing(), rows)
+        if on_postgresql(session):
+            insert_arrays(session, table, rows, "ON CONFLICT DO NOTHING")
+        else:
+            insert_rows(session, insert.on_conflict_do_nothing(), rows)
     return {pnr_id for _, _, pnr_id in pushes}
 
 

@@ -27,7 +27,7 @@ from gtas.model import (
     PnrVersion,
     Traveller,
 )
-from gtas.parsers.records import Email
+from gtas.parsers.records import Email, Part
 from gtas.parsers.records import Message as PnrMessage
 from tests.ingest.helpers import deliver, dump, flight_of, row_counts, travellers_of
 
@@ -250,3 +250,24 @@ def test_a_pnr_stored_without_raw_digest_gets_one_from_an_unchanged_push(session
     assert len(session.scalars(select(PnrVersion)).all()) == 5  # the content was the same: no version
     message = deliver(session, third)
     assert message.status == MessageStatus.LOADED and len(session.scalars(select(PnrPush)).all()) == 15
+
+
+def test_parts_of_a_pnr_series_are_read_whole(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    flight = _flight(15, pnrs=6)
+    push, at = flight.pnr, flight.pnr.prepared or START
+    deliver(session, pnrgov_writer.write(push))
+    answers: list[set[str]] = []
+    answer = UnchangedPnrs.__call__
+    monkeypatch.setattr(UnchangedPnrs, "__call__", lambda self, header, digests: answers.append(
+        answer(self, header, digests)) or answers[-1])
+    for n, (pnrs, part) in enumerate(((push.pnrs[:3], "01:C"), (push.pnrs[3:], "02:F")), start=1):
+        text = pnrgov_writer.write(dataclasses.replace(push, pnrs=pnrs, declared_pnrs=len(pnrs),
+                                                       interchange_reference=f"7{n}", prepared=at + timedelta(hours=1),
+                                                       part=Part(key="SERIES7")))
+        assert "+SERIES7'" in text
+        message = deliver(session, text.replace("+SERIES7'", f"+SERIES7+{part}'"))
+        assert message.part_key == "SERIES7"
+    assert answers == [set(), set()]  # the PNRs are unchanged, but parts are loaded together later: read whole
+    assert message.status == MessageStatus.LOADED
+    assert len(session.scalars(select(PnrPush)).all()) == 6 + 6
+    assert len(session.scalars(select(PnrVersion)).all()) == 6

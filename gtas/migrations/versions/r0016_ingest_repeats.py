@@ -1,0 +1,44 @@
+"""Loading speed, continued.
+
+PNRs remember the digest of the text their current version was read from (``pnr.raw_digest``), so that a push
+repeating a PNR's text unchanged is not read and loaded again. Existing PNRs start without one: their next push is
+read in full, as before, and gives it to them.
+
+On PostgreSQL the raw bytes of messages (tens to hundreds of kilobytes each, stored once, read whole) are compressed
+with LZ4, several times faster than the default (pglz). A server built without LZ4 keeps its default.
+
+Revision ID: 0016
+Revises: 0015
+Created: 2026-11-24
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0016"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+RAW_COMPRESSION = """
+DO $$
+BEGIN
+    ALTER TABLE message ALTER COLUMN raw SET COMPRESSION {method};
+EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
+    NULL;
+END $$
+"""
+
+
+def upgrade() -> None:
+    op.add_column("pnr", sa.Column("raw_digest", sa.String(64), nullable=True))
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(RAW_COMPRESSION.format(method="lz4"))
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(RAW_COMPRESSION.format(method="pglz"))
+    op.drop_column("pnr", "raw_digest")
