@@ -26,6 +26,13 @@ class _OfPnr:
     pnr_id: Mapped[int] = mapped_column(BigId, ForeignKey("pnr.id", ondelete="CASCADE"), index=True, sort_order=-1)
 
 
+class _InOrder(_OfPnr):
+    """A current-view row at a position in its PNR: the unique index on (PNR, position) also finds a PNR's rows."""
+
+    pnr_id: Mapped[int] = mapped_column(BigId, ForeignKey("pnr.id", ondelete="CASCADE"), sort_order=-1)
+    position: Mapped[int]
+
+
 class _OfTraveller(_OfPnr):
     """A current-view row that may belong to one traveller: the PNR's reference, and the traveller when known."""
 
@@ -34,13 +41,12 @@ class _OfTraveller(_OfPnr):
                                                      index=True, sort_order=-1)
 
 
-class ItineraryLeg(_OfPnr, Base):
+class ItineraryLeg(_InOrder, Base):
     """One flight segment of the booking, in itinerary order; ``flight_id`` when GTAS knows that flight."""
 
     __tablename__ = "itinerary_leg"
     __table_args__ = (UniqueConstraint("pnr_id", "position"),)
 
-    position: Mapped[int]
     carrier: Mapped[str | None] = mapped_column(String(3))
     number: Mapped[str | None] = mapped_column(String(5))
     suffix: Mapped[str | None] = mapped_column(String(1))
@@ -158,13 +164,12 @@ class Codeshare(_OfPnr, Base):
     operating_number: Mapped[str | None] = mapped_column(String(5))
 
 
-class HistoryEntry(_OfPnr, Base):
+class HistoryEntry(_InOrder, Base):
     """One line of booking history, in the order sent."""
 
     __tablename__ = "history_entry"
     __table_args__ = (UniqueConstraint("pnr_id", "position"),)
 
-    position: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     action: Mapped[str | None] = mapped_column(String(3))
     happened_at: Mapped[datetime | None] = mapped_column(DateTime)  # as sent

@@ -7,6 +7,9 @@ read in full, as before, and gives it to them.
 On PostgreSQL the raw bytes of messages (tens to hundreds of kilobytes each, stored once, read whole) are compressed
 with LZ4, several times faster than the default (pglz). A server built without LZ4 keeps its default.
 
+Itinerary legs and history entries lose their index on the PNR alone: their unique index on (PNR, position) finds a
+PNR's rows as well, and every loaded row paid for both.
+
 Revision ID: 0016
 Revises: 0015
 Created: 2026-11-24
@@ -32,8 +35,13 @@ END $$
 """
 
 
+ORDERED_VIEWS = ("itinerary_leg", "history_entry")
+
+
 def upgrade() -> None:
     op.add_column("pnr", sa.Column("raw_digest", sa.String(64), nullable=True))
+    for table in ORDERED_VIEWS:
+        op.drop_index(f"ix_{table}_pnr_id", table_name=table)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(RAW_COMPRESSION.format(method="lz4"))
 
@@ -41,4 +49,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(RAW_COMPRESSION.format(method="pglz"))
+    for table in ORDERED_VIEWS:
+        op.create_index(f"ix_{table}_pnr_id", table, ["pnr_id"])
     op.drop_column("pnr", "raw_digest")
