@@ -13,30 +13,22 @@ from __future__ import annotations
 
 from alembic import op
 
+from gtas.migrations.compression import set_compression
+
 revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
 
-LZ4 = """
-DO $$
-BEGIN
-    ALTER TABLE pnr_version ALTER COLUMN snapshot SET COMPRESSION {method};
-EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
-    NULL;  -- a server built without LZ4 keeps its default compression
-END $$
-"""
-
-
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("ALTER TABLE pnr_version ALTER COLUMN snapshot TYPE JSON USING snapshot::json")
-    op.execute(LZ4.format(method="lz4"))
+    set_compression("pnr_version", "snapshot", "lz4")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("ALTER TABLE pnr_version ALTER COLUMN snapshot TYPE JSONB USING snapshot::jsonb")
-    op.execute(LZ4.format(method="pglz"))
+    set_compression("pnr_version", "snapshot", "pglz")

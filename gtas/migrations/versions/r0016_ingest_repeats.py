@@ -20,20 +20,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from gtas.migrations.compression import set_compression
+
 revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
-
-RAW_COMPRESSION = """
-DO $$
-BEGIN
-    ALTER TABLE message ALTER COLUMN raw SET COMPRESSION {method};
-EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
-    NULL;
-END $$
-"""
-
 
 ORDERED_VIEWS = ("itinerary_leg", "history_entry")
 
@@ -42,13 +34,11 @@ def upgrade() -> None:
     op.add_column("pnr", sa.Column("raw_digest", sa.String(64), nullable=True))
     for table in ORDERED_VIEWS:
         op.drop_index(f"ix_{table}_pnr_id", table_name=table)
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(RAW_COMPRESSION.format(method="lz4"))
+    set_compression("message", "raw", "lz4")
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(RAW_COMPRESSION.format(method="pglz"))
+    set_compression("message", "raw", "pglz")
     for table in ORDERED_VIEWS:
         op.create_index(f"ix_{table}_pnr_id", table, ["pnr_id"])
     op.drop_column("pnr", "raw_digest")
