@@ -12,7 +12,7 @@ nationality, residence, documents' type and issuing country, counts, hits, decis
   traveller (``traveller_source.fields``);
 - booking (once every flight it is on is old): contacts, card holder, hash, last digits and expiry, frequent-flyer
   and ticket numbers, bag tags, booking history text, the agent's name, and the stored versions' snapshots;
-  ``pnr.digest`` becomes ``depersonalised``, which marks the booking as done;
+  ``pnr.digest`` becomes ``depersonalised``, which marks the booking as done, and its raw digest goes;
 - person (once every trip of his is depersonalised): names and date of birth, and the keys that found him.
 
 Raw messages stay until deletion (Art. 12(3): the full data may be disclosed after the first period only for a
@@ -149,7 +149,7 @@ def _depersonalise(session: Session, before: date, report: RetentionReport) -> N
         session.execute(update(HistoryEntry).where(HistoryEntry.pnr_id.in_(ids)).values(text="", who=None))
         session.execute(update(Agency).where(Agency.pnr_id.in_(ids)).values(agent=None))
         session.execute(update(PnrVersion).where(PnrVersion.pnr_id.in_(ids)).values(snapshot={MARK: True}))
-        session.execute(update(Pnr).where(Pnr.id.in_(ids)).values(digest=MARK))
+        session.execute(update(Pnr).where(Pnr.id.in_(ids)).values(digest=MARK, raw_digest=None))
     report.pnrs_depersonalised = len(pnrs)
 
     undone = exists().where(Traveller.person_id == Person.id, ~Traveller.identity_key.startswith(f"{MARK}:"))
