@@ -79,7 +79,11 @@ _READING: list[bytes] = []  # the fingerprint, once computed
 def reading_fingerprint() -> bytes:
     """A digest of the code that reads a PNR (these modules' sources, and the release): a new one reads PNRs anew."""
     if not _READING:
-        digest = hashlib.sha256(metadata.version("gtas").encode())
+        try:
+            release = metadata.version("gtas")
+        except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+            release = ""
+        digest = hashlib.sha256(release.encode())
         for name in READING_MODULES:
             module = sys.modules.get(f"gtas.parsers.{name}")
             path = Path(str(getattr(module, "__file__", "") or ""))
