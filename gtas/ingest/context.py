@@ -77,23 +77,22 @@ def insert_rows(session: Session, statement: Insert, rows: list[dict[str, Any]])
 def copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Add rows that cannot conflict the fastest way the backend has: COPY on PostgreSQL, executemany elsewhere.
 
-    Every row has the same keys; enums go in as their values; JSON columns take anything orjson serialises
-    (records included, or an ``orjson.Fragment`` of JSON made before).
+    Every row has the same keys; enums are string enums (they go in as their values); JSON columns take anything
+    orjson serialises (records included, or an ``orjson.Fragment`` of JSON made before).
     """
     if not rows:
         return
     names = list(rows[0])
-    json = [isinstance(table.c[name].type, JSON) for name in names]
+    json = [name for name in names if isinstance(table.c[name].type, JSON)]
     if not on_postgresql(session):
-        session.execute(table.insert(), [
-            {name: orjson.loads(orjson.dumps(value)) if is_json else value
-             for (name, value), is_json in zip(row.items(), json, strict=True)} for row in rows])
+        session.execute(table.insert(), [row | {name: orjson.loads(orjson.dumps(row[name])) for name in json}
+                                         for row in rows])
         return
     cursor = session.connection().connection.cursor()
     with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([orjson.dumps(value).decode() if is_json else value.value if isinstance(value, Enum)
-                            else value for value, is_json in zip(row.values(), json, strict=True)])
+            copy.write_row(tuple((row | {name: orjson.dumps(row[name]).decode() for name in json} if json
+                                  else row).values()))
 
 
 def on_postgresql(session: Session) -> bool:
