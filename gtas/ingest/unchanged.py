@@ -35,9 +35,8 @@ class UnchangedPnrs:
         if flight_id is None:
             return set()
         wanted = set(digests)
-        carried = select(PnrFlight.pnr_id).where(PnrFlight.flight_id == flight_id)
-        found = {raw: pnr_id for pnr_id, raw in self.session.execute(
-            select(Pnr.id, Pnr.raw_digest).where(Pnr.id.in_(carried), Pnr.raw_digest.is_not(None)))
-            if raw in wanted}
+        raw = select(Pnr.raw_digest).where(Pnr.id == PnrFlight.pnr_id).scalar_subquery()  # by key, per PNR
+        found = {digest: pnr_id for pnr_id, digest in self.session.execute(
+            select(PnrFlight.pnr_id, raw).where(PnrFlight.flight_id == flight_id)) if digest in wanted}
         self.ids.update(found)
         return set(found)
