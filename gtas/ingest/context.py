@@ -122,7 +122,7 @@ def select_arrays(session: Session, sql: str, params: Sequence[Any] | Mapping[st
     return list(cursor.fetchall())
 
 
-def insert_arrays(session: Session, table: Table, rows: list[dict[str, Any]], tail: str = "") -> list[tuple[Any, ...]]:
+def insert_bulk(session: Session, table: Table, rows: list[dict[str, Any]], tail: str = "") -> list[tuple[Any, ...]]:
     """PostgreSQL: one ``INSERT … SELECT`` of all rows, sent as one JSON array of objects, then ``tail``.
 
     ``tail`` is SQL after the SELECT (``ON CONFLICT …``, ``RETURNING …``); returns what RETURNING gives. Every row has
@@ -140,7 +140,7 @@ def insert_arrays(session: Session, table: Table, rows: list[dict[str, Any]], ta
 
 
 def _insert_from_json(session: Session, table: Table, rows: list[dict[str, Any]]) -> tuple[str, list[Any]]:
-    """The ``INSERT … SELECT FROM json_to_recordset(%s)`` of these rows and its parameters (see ``insert_arrays``)."""
+    """The ``INSERT … SELECT FROM json_to_recordset(%s)`` of these rows and its parameters (see ``insert_bulk``)."""
     names = list(rows[0])
     dialect = session.get_bind().dialect
     defaults: dict[str, Any] = {}

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from gtas.ingest.context import chunks, insert_arrays, insert_rows, on_postgresql, select_arrays, table_of, upsert
+from gtas.ingest.context import chunks, insert_bulk, insert_rows, on_postgresql, select_arrays, table_of, upsert
 from gtas.ingest.keys import fit_rows, person_keys
 from gtas.model import Person, PersonKey, PersonKeyKind
 from gtas.parsers.records import Traveller as TravellerRecord
@@ -20,7 +20,7 @@ def resolve_persons(session: Session, records: Sequence[TravellerRecord]) -> lis
 
     Set-based: one SELECT for the known keys, one INSERT for the new persons, one INSERT … ON CONFLICT DO NOTHING
     of the new keys and one SELECT of the owners of keys another worker gave a person first (he wins; our unused
-    person is deleted). On PostgreSQL the values go in as arrays and the INSERT tells which keys it gave.
+    person is deleted). On PostgreSQL the INSERT of the keys tells which it gave.
     """
     wanted = [person_keys(record) for record in records]
     owners = _owners(session, {key for keys in wanted for key in keys})
@@ -60,7 +60,7 @@ def _claim(session: Session, new_keys: dict[Key, int]) -> set[Key]:
             for (kind, value), owner in sorted(new_keys.items())]  # one lock order for every worker
     table = table_of(PersonKey)
     if on_postgresql(session):
-        return {(PersonKeyKind(kind), value) for kind, value in insert_arrays(
+        return {(PersonKeyKind(kind), value) for kind, value in insert_bulk(
             session, table, rows, "ON CONFLICT (kind, value) DO NOTHING RETURNING kind, value")}
     insert_rows(session, upsert(session, table).on_conflict_do_nothing(index_elements=["kind", "value"]), rows)
     return set()
@@ -74,7 +74,7 @@ def _create(session: Session, records: list[TravellerRecord]) -> list[int]:
     rows = fit_rows(table, [{"surname": r.surname, "given_names": r.given_names, "date_of_birth": r.date_of_birth,
                              "gender": r.gender, "nationality": r.nationality} for r in records], [])
     if on_postgresql(session):  # ids come from a sequence in the rows' order
-        return sorted(person_id for person_id, in insert_arrays(session, table, rows, "RETURNING id"))
+        return sorted(person_id for person_id, in insert_bulk(session, table, rows, "RETURNING id"))
     return list(session.scalars(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows))
 
 

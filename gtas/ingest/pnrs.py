@@ -20,7 +20,7 @@ from gtas.ingest.context import (
     LoadContext,
     chunks,
     copy_rows,
-    insert_arrays,
+    insert_bulk,
     insert_rows,
     on_postgresql,
     select_arrays,
@@ -136,7 +136,7 @@ def _upsert_pnrs(session: Session, records: dict[PnrKey, PnrRecord], message_id:
     if not rows:
         inserted = []
     elif on_postgresql(session):
-        inserted = insert_arrays(session, table_of(Pnr), rows, "ON CONFLICT (carrier, record_locator, created_on) "
+        inserted = insert_bulk(session, table_of(Pnr), rows, "ON CONFLICT (carrier, record_locator, created_on) "
                                  "DO NOTHING RETURNING id, carrier, record_locator, created_on")
     else:
         statement = upsert(session, table_of(Pnr)).on_conflict_do_nothing(
@@ -233,7 +233,7 @@ def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id
             {"pnr_id": p, "flight_id": flight_id, "status": PnrFlightStatus.ACTIVE, "cancelled_at": None}
             for p in sorted(pnr_ids) if stored.get(p) != PnrFlightStatus.ACTIVE]
         if on_postgresql(session):
-            insert_arrays(session, table, rows, "ON CONFLICT (pnr_id, flight_id) DO UPDATE SET status = "
+            insert_bulk(session, table, rows, "ON CONFLICT (pnr_id, flight_id) DO UPDATE SET status = "
                           "excluded.status, cancelled_at = excluded.cancelled_at "
                           "WHERE pnr_flight.status <> excluded.status")
         else:
@@ -250,7 +250,7 @@ def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id
                  "status": PnrFlightStatus.ACTIVE if p in still else PnrFlightStatus.CANCELLED,
                  "cancelled_at": None if p in still else now} for p in sorted(pnr_ids) if p not in stored]
         if on_postgresql(session):
-            insert_arrays(session, table, rows, "ON CONFLICT DO NOTHING")
+            insert_bulk(session, table, rows, "ON CONFLICT DO NOTHING")
         else:
             insert_rows(session, insert.on_conflict_do_nothing(), rows)
     return {pnr_id for _, _, pnr_id in pushes}
@@ -264,7 +264,7 @@ def _record_pushes(session: Session, rows: list[dict[str, Any]]) -> None:
     if session.scalar(select(table.c.pnr_id).where(table.c.message_id == rows[0]["message_id"]).limit(1)) is None:
         copy_rows(session, table, rows)  # the push's first load: no pair can be there yet
     elif on_postgresql(session):
-        insert_arrays(session, table, rows, "ON CONFLICT DO NOTHING")
+        insert_bulk(session, table, rows, "ON CONFLICT DO NOTHING")
     else:
         insert_rows(session, upsert(session, table).on_conflict_do_nothing(), rows)
 

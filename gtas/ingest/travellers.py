@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, null, select
 from sqlalchemy.orm import Session
 
-from gtas.ingest.context import chunks, copy_rows, insert_arrays, insert_rows, on_postgresql, table_of, upsert
+from gtas.ingest.context import chunks, copy_rows, insert_bulk, insert_rows, on_postgresql, table_of, upsert
 from gtas.ingest.keys import fit_rows
 from gtas.ingest.persons import resolve_persons
 from gtas.model import Document, Traveller, TravellerSource
@@ -69,7 +69,7 @@ def upsert_travellers(session: Session, flight_id: int, listed: Sequence[Listed]
     rows.sort(key=lambda row: row["identity_key"])
     fit_rows(table, rows, warnings)
     if on_postgresql(session):
-        ids = dict(insert_arrays(session, table, rows, _ON_KEY_PG[authoritative]))
+        ids = dict(insert_bulk(session, table, rows, _ON_KEY_PG[authoritative]))
     else:
         ids = _upsert_elsewhere(session, table, flight_id, rows, authoritative=authoritative)
     for item in listed:
