@@ -9,7 +9,19 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import URL, ColumnElement, Engine, Table, create_engine, event, func, make_url, select
+from sqlalchemy import (
+    URL,
+    ColumnElement,
+    Engine,
+    String,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    make_url,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -109,7 +121,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
-def advisory_key(name: str) -> ColumnElement[int]:
+def advisory_key(name: str | ColumnElement[str]) -> ColumnElement[int]:
     """The PostgreSQL advisory-lock key of a named lock.
 
     Scoped by schema: databases that share a server and a database but not a schema do not block each other.
@@ -118,8 +130,11 @@ def advisory_key(name: str) -> ColumnElement[int]:
     return key
 
 
+_ADVISORY_LOCK = select(func.pg_advisory_xact_lock(advisory_key(bindparam("name", type_=String))))  # built once
+
+
 def advisory_lock(session: Session, name: str) -> None:
     """Hold a named lock until the transaction ends (PostgreSQL; SQLite's write lock already serialises writers)."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    session.execute(select(func.pg_advisory_xact_lock(advisory_key(name))))
+    session.execute(_ADVISORY_LOCK, {"name": name})

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from gtas.ingest.context import LoadContext, LoadError
+from gtas.ingest.context import LoadContext, LoadError, table_of
 from gtas.ingest.flights import prime_leg, update_counts, upsert_flight
 from gtas.ingest.keys import identity_keys
 from gtas.ingest.links import link_to_pnrs
@@ -56,13 +56,14 @@ def load_api_list(ctx: LoadContext, parsed: ApiMessage, *, complete: bool) -> No
     replace_documents(session, current, ctx.warnings)
     meta = {"list": {"at": moment[0], "kind": kind, "complete": supersedes}}
     record_sources(session, listed, message.id, meta)
+    travellers = table_of(Traveller)
     if boarded is not None and listed:
-        session.execute(update(Traveller).where(Traveller.id.in_([i.id for i in listed])).values(boarded=boarded))
+        session.execute(update(travellers).where(travellers.c.id.in_([i.id for i in listed])).values(boarded=boarded))
     if supersedes and (history.newest_complete is None or moment >= history.newest_complete):
         keep = {i.id for i in listed}
         gone = [tid for tid in history.last if tid not in keep]
         if gone:
-            session.execute(update(Traveller).where(Traveller.id.in_(gone), Traveller.removed_at.is_(None))
+            session.execute(update(travellers).where(travellers.c.id.in_(gone), travellers.c.removed_at.is_(None))
                             .values(removed_at=datetime.now(UTC)))
     link_to_pnrs(session, flight_id)
     update_counts(session, flight_id)
@@ -77,14 +78,16 @@ class _History:
         self.newest_complete: tuple[str, int] | None = None
 
 
+_MESSAGE, _FLIGHT_MESSAGE, _SOURCE = table_of(Message), table_of(FlightMessage), table_of(TravellerSource)
+_LISTS = (select(_MESSAGE.c.id).join(_FLIGHT_MESSAGE, _FLIGHT_MESSAGE.c.message_id == _MESSAGE.c.id)
+          .where(_FLIGHT_MESSAGE.c.flight_id == bindparam("flight"), _MESSAGE.c.type == "PAXLST"))
+_LISTED = (select(_SOURCE.c.traveller_id, _SOURCE.c.message_id, _SOURCE.c.fields["list"])  # built once
+           .where(_SOURCE.c.message_id.in_(_LISTS)))
+
+
 def _api_history(session: Session, flight_id: int, kind: str) -> _History:
     history = _History()
-    lists = (select(Message.id).join(FlightMessage, FlightMessage.message_id == Message.id)  # the flight's API lists
-             .where(FlightMessage.flight_id == flight_id, Message.type == "PAXLST"))
-    rows = session.execute(
-        select(TravellerSource.traveller_id, TravellerSource.message_id, TravellerSource.fields["list"])
-        .where(TravellerSource.message_id.in_(lists)))
-    for traveller_id, message_id, listing in rows:
+    for traveller_id, message_id, listing in session.execute(_LISTED, {"flight": flight_id}):
         meta: dict[str, Any] = listing or {}
         if meta.get("kind") != kind:
             continue

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import BindParameter, Insert, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from gtas import reference
-from gtas.ingest.context import table_of, upsert
+from gtas.db import dialect_insert
+from gtas.ingest.context import table_of
 from gtas.ingest.keys import fit_rows
 from gtas.model import Flight, FlightMessage, Traveller
 from gtas.parsers.records import FlightLeg, Role
@@ -38,13 +40,15 @@ def flight_key(leg: FlightLeg) -> dict[str, Any]:
             "origin": leg.origin, "destination": leg.destination, "departure_date": leg.departure.date()}
 
 
+_KEY = ("carrier", "number", "origin", "destination", "departure_date")
+_FIND = select(table_of(Flight).c.id).where(*(table_of(Flight).c[name] == bindparam(name) for name in _KEY))
+
+
 def find_flight(session: Session, leg: FlightLeg) -> int | None:
     """The id of the leg's flight when it is stored."""
     if not (leg.origin and leg.destination and leg.departure):
         return None
-    table = table_of(Flight)
-    flight_id: int | None = session.scalar(select(table.c.id).where(*(table.c[name] == value
-                                                                       for name, value in flight_key(leg).items())))
+    flight_id: int | None = session.scalar(_FIND, flight_key(leg))
     return flight_id
 
 
@@ -60,27 +64,47 @@ def upsert_flight(session: Session, leg: FlightLeg, home_country: str, message_i
     }
     if received is not None:  # (api_received_at or pnr_received_at, when): keeps the latest
         row[received[0]] = received[1]
+    fit_rows(table_of(Flight), [row], warnings)
+    dialect = session.get_bind().dialect.name
+    flight_id: int = session.execute(_upsert(dialect, received[0] if received else None), row).scalar_one()
+    session.execute(_link(dialect), {"flight_id": flight_id, "message_id": message_id})
+    return flight_id
+
+
+@cache
+def _upsert(dialect: str, received: str | None) -> Insert:
+    """The flight upsert (built once per backend and kind of receipt): fills gaps, keeps the latest receipt."""
     table = table_of(Flight)
-    fit_rows(table, [row], warnings)
-    statement = upsert(session, table).values(row)
+    statement = dialect_insert(dialect, table)
     excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
-        index_elements=["carrier", "number", "origin", "destination", "departure_date"],
+    return statement.on_conflict_do_update(
+        index_elements=list(_KEY),
         set_={name: func.coalesce(excluded[name], table.c[name])
               for name in ("suffix", "departure_local", "arrival_local", "departure_utc", "arrival_utc",
                            "direction")}
         | {name: case((table.c[name].is_(None) | (excluded[name] > table.c[name]), excluded[name]),
-                      else_=table.c[name]) for name in ([received[0]] if received else [])})
-    flight_id: int = session.execute(statement.returning(table.c.id)).scalar_one()
-    link = upsert(session, table_of(FlightMessage))
-    session.execute(link.values(flight_id=flight_id, message_id=message_id).on_conflict_do_nothing())
-    return flight_id
+                      else_=table.c[name]) for name in ([received] if received else [])}).returning(table.c.id)
+
+
+@cache
+def _link(dialect: str) -> Insert:
+    """Flight ↔ message, once (built once per backend)."""
+    return dialect_insert(dialect, table_of(FlightMessage)).on_conflict_do_nothing()
+
+
+_FLIGHT: BindParameter[int] = bindparam("flight")
+
+
+def _count(roles: tuple[Role, ...]) -> Any:
+    travellers = table_of(Traveller)
+    return (select(func.count()).where(travellers.c.flight_id == _FLIGHT, travellers.c.removed_at.is_(None),
+                                       travellers.c.role.in_(roles)).scalar_subquery())
+
+
+_COUNTS = update(table_of(Flight)).where(table_of(Flight).c.id == _FLIGHT).values(  # built once: run per message
+    passenger_count=_count(PASSENGER_ROLES), crew_count=_count(CREW_ROLES))
 
 
 def update_counts(session: Session, flight_id: int) -> None:
     """Passenger and crew counts of a flight: its current (not removed) travellers by role."""
-    def count(roles: tuple[Role, ...]) -> Any:
-        return (select(func.count()).where(Traveller.flight_id == flight_id, Traveller.removed_at.is_(None),
-                                           Traveller.role.in_(roles)).scalar_subquery())
-    session.execute(update(Flight).where(Flight.id == flight_id).values(
-        passenger_count=count(PASSENGER_ROLES), crew_count=count(CREW_ROLES)))
+    session.execute(_COUNTS, {"flight": flight_id})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import String, Table
@@ -62,12 +63,18 @@ def person_keys(t: Traveller) -> list[tuple[PersonKeyKind, str]]:
     return list(dict.fromkeys((kind, value[:250]) for kind, value in keys))
 
 
+@cache
+def _limits(table: Table) -> dict[str, int]:
+    """The longest text each limited text column of a table takes."""
+    return {c.name: c.type.length for c in table.columns if isinstance(c.type, String) and c.type.length}
+
+
 def fit_rows(table: Table, rows: list[dict[str, Any]], warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Cut text longer than its column allows, with one warning per column (PostgreSQL refuses long values).
 
     Every row has the keys of the first (as for every bulk statement here).
     """
-    limits = {c.name: c.type.length for c in table.columns if isinstance(c.type, String) and c.type.length}
+    limits = _limits(table)
     limited = [(name, limits[name]) for name in (rows[0] if rows else ()) if name in limits]
     cut: dict[str, tuple[int, str]] = {}
     for row in rows:

@@ -38,6 +38,13 @@ from gtas.parsers.records import Message as PnrMessage
 from gtas.parsers.records import Pnr as PnrRecord
 
 EARLIEST = datetime(1, 1, 1)
+# Built once (each runs for every push).
+_VERSIONED = select(table_of(PnrVersion).c.pnr_id).where(table_of(PnrVersion).c.message_id == bindparam("message"))
+_PUSHES = select(table_of(PnrPush).c.pushed_at, table_of(PnrPush).c.message_id, table_of(PnrPush).c.pnr_id).where(
+    table_of(PnrPush).c.flight_id == bindparam("flight"))
+_PUSHED = select(table_of(PnrPush).c.pnr_id).where(table_of(PnrPush).c.message_id == bindparam("message")).limit(1)
+_ON_FLIGHT = select(table_of(PnrFlight).c.pnr_id, table_of(PnrFlight).c.status).where(
+    table_of(PnrFlight).c.flight_id == bindparam("flight"))
 
 PnrKey = tuple[str, str, date]
 
@@ -181,9 +188,8 @@ def _compare(session: Session, bookings: dict[PnrKey, Booking], message_id: int,
 def _add_versions(session: Session, changed: list[Booking], message_id: int, flight_id: int | None,
                   pushed_at: datetime) -> None:
     """A version for each changed PNR; a series loaded again keeps the versions it gave the first time."""
-    table = table_of(PnrVersion)
-    already = set(session.scalars(select(table.c.pnr_id).where(table.c.message_id == message_id)))
-    copy_rows(session, table, [
+    already = set(session.scalars(_VERSIONED, {"message": message_id}))
+    copy_rows(session, table_of(PnrVersion), [
         {"pnr_id": b.id, "message_id": message_id, "flight_id": flight_id, "pushed_at": pushed_at,
          "last_modified": b.record.last_modified, "digest": b.digest,
          "snapshot": orjson.Fragment(b.snapshot)}
@@ -217,10 +223,9 @@ def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id
 
     Returns the PNRs that earlier pushes for this flight already carried.
     """
-    pushes = session.execute(select(PnrPush.pushed_at, PnrPush.message_id, PnrPush.pnr_id)
-                             .where(PnrPush.flight_id == flight_id)).all()
+    pushes = session.execute(_PUSHES, {"flight": flight_id}).all()
     table = table_of(PnrFlight)
-    stored = dict(session.execute(select(table.c.pnr_id, table.c.status).where(table.c.flight_id == flight_id)).all())
+    stored = dict(session.execute(_ON_FLIGHT, {"flight": flight_id}).all())
     members: dict[tuple[datetime, int], set[int]] = {}
     for at, mid, pnr_id in pushes:
         members.setdefault((at, mid), set()).add(pnr_id)
@@ -261,7 +266,7 @@ def _record_pushes(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     table = table_of(PnrPush)
-    if session.scalar(select(table.c.pnr_id).where(table.c.message_id == rows[0]["message_id"]).limit(1)) is None:
+    if session.scalar(_PUSHED, {"message": rows[0]["message_id"]}) is None:
         copy_rows(session, table, rows)  # the push's first load: no pair can be there yet
     elif on_postgresql(session):
         insert_bulk(session, table, rows, "ON CONFLICT DO NOTHING")

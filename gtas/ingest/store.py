@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from gtas.db import advisory_lock
+from gtas.ingest.context import table_of
 from gtas.model import Channel, Message, MessageStatus
+
+_MESSAGE = table_of(Message)
+_EARLIER = (select(_MESSAGE.c.id)  # built once: asked for every message received
+            .where(_MESSAGE.c.sha256 == bindparam("sha256"), _MESSAGE.c.size == bindparam("size"),
+                   _MESSAGE.c.status != MessageStatus.DUPLICATE)
+            .order_by(_MESSAGE.c.id).limit(1))
 
 
 def receive(session: Session, data: bytes, *, channel: Channel | str, submitter: str | None = None,
@@ -19,10 +26,7 @@ def receive(session: Session, data: bytes, *, channel: Channel | str, submitter:
                       carrier=carrier, filename=filename[-255:] if filename else None,
                       status=MessageStatus.RECEIVED, warnings=[], errors=[])
     advisory_lock(session, f"message:{digest}")  # a copy arriving at the same moment waits, then sees this one
-    earlier = session.scalars(
-        select(Message.id).where(Message.sha256 == digest, Message.size == len(data),
-                                 Message.status != MessageStatus.DUPLICATE)
-        .order_by(Message.id).limit(1)).first()
+    earlier = session.scalar(_EARLIER, {"sha256": digest, "size": len(data)})
     if earlier is not None:
         message.status = MessageStatus.DUPLICATE
         message.duplicate_of_id = earlier

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, delete, func, null, select
+from sqlalchemy import Table, bindparam, delete, func, null, select
 from sqlalchemy.orm import Session
 
 from gtas.ingest.context import chunks, copy_rows, insert_bulk, insert_rows, on_postgresql, table_of, upsert
@@ -31,6 +31,10 @@ _ON_KEY_PG = {  # authoritative (an API list: its values win) or not (a PNR: fil
            + ", ".join(f"{name} = coalesce(traveller.{name}, excluded.{name})" for name in _MERGED)
            + ", pnr_id = coalesce(excluded.pnr_id, traveller.pnr_id) RETURNING identity_key, id",
 }
+
+
+_SOURCED = select(table_of(TravellerSource).c.id).where(  # built once: asked for every message
+    table_of(TravellerSource).c.message_id == bindparam("message")).limit(1)
 
 
 @dataclass(slots=True)
@@ -126,7 +130,7 @@ def record_sources(session: Session, listed: Sequence[Listed], message_id: int,
         fields = {name: value for name in SENT if (value := getattr(item.record, name)) not in (None, [], False)}
         rows.append({"traveller_id": item.id, "message_id": message_id, "fields": fields | (extra or {})})
     table = table_of(TravellerSource)
-    if session.scalar(select(table.c.id).where(table.c.message_id == message_id).limit(1)) is not None:
+    if session.scalar(_SOURCED, {"message": message_id}) is not None:
         for chunk in chunks([row["traveller_id"] for row in rows]):  # a series loaded again
             session.execute(delete(table).where(table.c.message_id == message_id, table.c.traveller_id.in_(chunk)))
     copy_rows(session, table, rows)

@@ -7,13 +7,20 @@ current version, and which an earlier push for the same flight carried, needs ne
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from gtas.ingest.assembly import is_part
+from gtas.ingest.context import table_of
 from gtas.ingest.flights import find_flight, prime_leg
 from gtas.model import Pnr, PnrFlight
 from gtas.parsers.records import Message as ParsedMessage
+
+_PNR, _PNR_FLIGHT = table_of(Pnr), table_of(PnrFlight)
+_CARRIED = select(  # the flight's PNRs with the raw digests of their current versions (each looked up by key)
+    _PNR_FLIGHT.c.pnr_id,
+    select(_PNR.c.raw_digest).where(_PNR.c.id == _PNR_FLIGHT.c.pnr_id).scalar_subquery(),
+).where(_PNR_FLIGHT.c.flight_id == bindparam("flight"))
 
 
 class UnchangedPnrs:
@@ -35,8 +42,7 @@ class UnchangedPnrs:
         if flight_id is None:
             return set()
         wanted = set(digests)
-        raw = select(Pnr.raw_digest).where(Pnr.id == PnrFlight.pnr_id).scalar_subquery()  # by key, per PNR
-        found = {digest: pnr_id for pnr_id, digest in self.session.execute(
-            select(PnrFlight.pnr_id, raw).where(PnrFlight.flight_id == flight_id)) if digest in wanted}
+        found = {digest: pnr_id for pnr_id, digest in self.session.execute(_CARRIED, {"flight": flight_id})
+                 if digest in wanted}
         self.ids.update(found)
         return set(found)

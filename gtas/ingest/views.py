@@ -9,8 +9,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from gtas.ingest.context import (
+    add_rows,
     chunks,
-    copy_rows,
     on_postgresql,
     select_arrays,
     table_of,
@@ -57,8 +57,7 @@ def rewrite_views(session: Session, pnrs: Mapping[int, PnrRecord], travellers: M
                     row["flight_id"] = flight_ids.get(key)
                 rows[name].append(row)
     _delete_views(session, ids)
-    for view in VIEWS:  # COPY on PostgreSQL: cheaper on both ends than one INSERT for all ten tables (measured)
-        copy_rows(session, table_of(view), fit_rows(table_of(view), rows[view], warnings))
+    add_rows(session, {table_of(view): fit_rows(table_of(view), rows[view], warnings) for view in VIEWS})
 
 
 def _delete_views(session: Session, pnr_ids: list[int]) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from gtas.generator import flight_with, paxlst_writer, pnrgov_writer
 from gtas.generator.traffic import GeneratedFlight
+from gtas.ingest import context
 from gtas.ingest.unchanged import UnchangedPnrs
 from gtas.ingest.views import VIEWS
 from gtas.model import (
@@ -271,3 +272,18 @@ def test_parts_of_a_pnr_series_are_read_whole(session: Session, monkeypatch: pyt
     assert message.status == MessageStatus.LOADED
     assert len(session.scalars(select(PnrPush)).all()) == 6 + 6
     assert len(session.scalars(select(PnrVersion)).all()) == 6
+
+
+def test_view_rows_are_the_same_by_copy_and_by_the_shared_insert(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*_day_of_pushes(_flight(16, passengers=20, pnrs=8)), *_day_of_pushes(_flight(17, passengers=3, pnrs=2))]
+    results = []
+    for shared_up_to in (0, 10**6):  # every table by COPY, then every table in one INSERT
+        monkeypatch.setattr(context, "SHARED_INSERT_ROWS", shared_up_to)
+        savepoint = session.begin_nested()
+        for text in texts:
+            assert deliver(session, text).status == MessageStatus.LOADED
+        results.append((dump(session), _views(session)))
+        savepoint.rollback()
+    assert results[0] == results[1]
+    assert all(results[0][1][table] for table in ("itinerary_leg", "contact", "payment", "ticket", "bag", "seat"))
