@@ -138,9 +138,10 @@ def _psycopg(session: Session) -> psycopg.Connection[Any]:
 
 
 def select_arrays(session: Session, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """PostgreSQL: the rows of a statement that takes its values as arrays (``= ANY(%s)``), planned on every call.
+    """PostgreSQL: the rows of a statement that takes its values in bulk, planned on every call.
 
-    Never a prepared statement: a generic plan made while a table was small scans it whole once it has grown.
+    The values go as arrays (``= ANY(%s)``) or as one JSON text. Never a prepared statement: a generic plan made
+    while a table was small scans it whole once it has grown.
     """
     cursor = _psycopg(session).cursor()
     cursor.execute(sql, params, prepare=False)
