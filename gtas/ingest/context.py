@@ -175,7 +175,7 @@ def _insert_from_json(table: Table, rows: list[dict[str, Any]]) -> tuple[str, li
 
 
 @cache
-def _json_insert(table: Table, names: tuple[str, ...]) -> tuple[str, list[ColumnDefault]]:
+def _json_insert(table: Table, names: tuple[str, ...]) -> tuple[str, tuple[ColumnDefault, ...]]:
     """The SQL of ``_insert_from_json`` for rows with these keys, and the defaults of the columns they leave out."""
     defaults = {column.name: column.default for column in table.columns if column.name not in names
                 and isinstance(column.default, ColumnDefault) and (column.default.is_scalar
@@ -186,8 +186,7 @@ def _json_insert(table: Table, names: tuple[str, ...]) -> tuple[str, list[Column
     listed = ", ".join([*names, *defaults])
     return (f"INSERT INTO {table.name} ({listed}) SELECT {', '.join(names)}{constants} "
             f"FROM ROWS FROM (json_to_recordset(%s::json) AS ({given})) WITH ORDINALITY "
-            f"AS given({', '.join(names)}, given_order) ORDER BY given_order", list(defaults.values()))
-
+            f"AS given({', '.join(names)}, given_order) ORDER BY given_order", tuple(defaults.values()))
 
 
 def _jsonable(value: Any) -> Any:

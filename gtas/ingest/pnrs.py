@@ -39,12 +39,11 @@ from gtas.parsers.records import Pnr as PnrRecord
 
 EARLIEST = datetime(1, 1, 1)
 # Built once (each runs for every push).
-_VERSIONED = select(table_of(PnrVersion).c.pnr_id).where(table_of(PnrVersion).c.message_id == bindparam("message"))
-_PUSHES = select(table_of(PnrPush).c.pushed_at, table_of(PnrPush).c.message_id, table_of(PnrPush).c.pnr_id).where(
-    table_of(PnrPush).c.flight_id == bindparam("flight"))
-_PUSHED = select(table_of(PnrPush).c.pnr_id).where(table_of(PnrPush).c.message_id == bindparam("message")).limit(1)
-_ON_FLIGHT = select(table_of(PnrFlight).c.pnr_id, table_of(PnrFlight).c.status).where(
-    table_of(PnrFlight).c.flight_id == bindparam("flight"))
+_VERSION, _PUSH, _ON = table_of(PnrVersion), table_of(PnrPush), table_of(PnrFlight)
+_VERSIONED = select(_VERSION.c.pnr_id).where(_VERSION.c.message_id == bindparam("message"))
+_PUSHES = select(_PUSH.c.pushed_at, _PUSH.c.message_id, _PUSH.c.pnr_id).where(_PUSH.c.flight_id == bindparam("flight"))
+_PUSHED = select(_PUSH.c.pnr_id).where(_PUSH.c.message_id == bindparam("message")).limit(1)
+_ON_FLIGHT = select(_ON.c.pnr_id, _ON.c.status).where(_ON.c.flight_id == bindparam("flight"))
 
 PnrKey = tuple[str, str, date]
 
