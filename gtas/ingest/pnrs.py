@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import DateTime, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from gtas.ingest.context import (
@@ -46,6 +46,22 @@ _PUSHED = select(_PUSH.c.pnr_id).where(_PUSH.c.message_id == bindparam("message"
 _ON_FLIGHT = select(_ON.c.pnr_id, _ON.c.status).where(_ON.c.flight_id == bindparam("flight"))
 
 PnrKey = tuple[str, str, date]
+
+# A push becomes a PNR's current version when it is newer: (last modified as sent, message id) orders them.
+_NEWER_THAN_CURRENT = ("pnr.current_message_id IS NULL OR (coalesce(new.modified, '-infinity'), %(message)s) > "
+                       "(coalesce(pnr.last_modified, '-infinity'), pnr.current_message_id)")
+_MAKE_CURRENT_PG = ("UPDATE pnr SET last_modified = new.modified, current_message_id = %(message)s, "
+                    "digest = new.digest, raw_digest = new.raw FROM json_to_recordset(%(rows)s::json) "
+                    "AS new(pnr bigint, modified timestamp, digest text, raw text) "
+                    f"WHERE pnr.id = new.pnr AND ({_NEWER_THAN_CURRENT}) RETURNING pnr.id")
+_PNR = table_of(Pnr)
+_MAKE_CURRENT = (update(_PNR).where(_PNR.c.id == bindparam("pnr"), or_(
+    _PNR.c.current_message_id.is_(None),
+    tuple_(func.coalesce(bindparam("modified", type_=DateTime), EARLIEST), bindparam("message"))
+    > tuple_(func.coalesce(_PNR.c.last_modified, EARLIEST), _PNR.c.current_message_id)))
+    .values(last_modified=bindparam("modified"), current_message_id=bindparam("message"),
+            digest=bindparam("digest"), raw_digest=bindparam("raw")))
+
 
 
 @dataclass(slots=True)
@@ -196,24 +212,35 @@ def _add_versions(session: Session, changed: list[Booking], message_id: int, fli
 
 
 def _make_current(session: Session, bookings: list[Booking], message_id: int) -> None:
-    """Make this push the current version of existing PNRs it is newest for."""
-    table = table_of(Pnr)
+    """Make this push the current version of existing PNRs it is newest for (``Booking.newest`` says which it is).
+
+    The order is checked again as each row is updated: a push for another flight carrying the same PNR may have made
+    a newer version current since ``_compare`` read it (this UPDATE waits for that load's row lock, then sees its
+    row). A booking that lost so keeps only its version; its current view stays the newer push's.
+    """
     rows = [{"pnr": b.id, "modified": b.record.last_modified, "digest": b.digest, "raw": b.record.raw_digest}
-            for b in bookings]
-    if rows:
-        session.execute(update(table).where(table.c.id == bindparam("pnr"), table.c.current_message_id != message_id)
-                        .values(last_modified=bindparam("modified"), current_message_id=message_id,
-                                digest=bindparam("digest"), raw_digest=bindparam("raw")), rows)
+            for b in sorted(bookings, key=lambda b: b.id)]  # one lock order for every worker
+    if not rows:
+        return
+    if on_postgresql(session):
+        made = {pnr_id for pnr_id, in select_arrays(session, _MAKE_CURRENT_PG, {
+            "message": message_id, "rows": orjson.dumps(rows).decode()})}
+    else:
+        made = {row["pnr"] for row in rows if session.connection().execute(_MAKE_CURRENT, row | {"message": message_id})
+                .rowcount}
+    for booking in bookings:
+        booking.newest = booking.id in made
 
 
 def _note_raw_digests(session: Session, unchanged: list[Booking]) -> None:
     """Bookings read again that proved unchanged, sent as other text than their current version (another release of
     the reader, another interchange's decimal mark …): this text is theirs now, so the next push skips them."""
     table = table_of(Pnr)
-    rows = [{"pnr": b.id, "raw": b.record.raw_digest} for b in unchanged
+    rows = [{"pnr": b.id, "raw": b.record.raw_digest, "content": b.digest} for b in unchanged
             if b.record.raw_digest is not None and b.record.raw_digest != b.raw_digest]
-    if rows:
-        session.execute(update(table).where(table.c.id == bindparam("pnr")).values(raw_digest=bindparam("raw")), rows)
+    if rows:  # unless another push made other content current meanwhile
+        session.execute(update(table).where(table.c.id == bindparam("pnr"), table.c.digest == bindparam("content"))
+                        .values(raw_digest=bindparam("raw")), rows)
 
 
 def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id: int, pushed_at: datetime, *,
