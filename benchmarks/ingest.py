@@ -31,14 +31,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import psycopg
-from sqlalchemy import make_url, text
+from sqlalchemy import ForeignKeyConstraint, make_url, text
 from sqlalchemy.pool import NullPool
 
 from gtas import db, reference
 from gtas.generator import generate_traffic, paxlst_writer, pnrgov_writer
 from gtas.generator.traffic import GeneratedFlight
 from gtas.ingest import process, receive
-from gtas.model import Message, MessageStatus
+from gtas.model import Base, Message, MessageStatus
+from gtas.model.base import is_bulk_reference
 from gtas.parsers.records import Pnr
 
 DATABASE = "gtas_bench_ingest"
@@ -146,10 +147,16 @@ def bench_database(server_url: str) -> Iterator[str]:
 
 
 def empty(url: str) -> None:
-    """Remove what earlier rounds loaded (reference data stays)."""
+    """Remove what earlier rounds loaded (reference data stays).
+
+    TRUNCATE follows foreign keys only: the tables whose references are triggers on PostgreSQL are named too.
+    """
+    bulk = sorted(table.name for table in Base.metadata.sorted_tables if any(
+        isinstance(constraint, ForeignKeyConstraint) and is_bulk_reference(constraint)
+        for constraint in table.constraints))
     engine = db.make_engine(url, poolclass=NullPool)
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE message, flight, person, pnr CASCADE"))
+        connection.execute(text(f"TRUNCATE message, flight, person, pnr, {', '.join(bulk)} CASCADE"))
     engine.dispose()
 
 

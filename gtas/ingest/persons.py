@@ -91,6 +91,8 @@ _OWNERS_PG = ("SELECT wanted.kind, wanted.value, key.person_id FROM json_to_reco
 
 def _owners(session: Session, keys: set[Key]) -> dict[Key, int]:
     """The person that owns each of these keys, when one does (looked up on the unique index: kind, then value)."""
+    if not keys:  # every new key was given here (the usual case): nothing to ask
+        return {}
     wanted = sorted(keys)
     if on_postgresql(session):
         rows = select_arrays(session, _OWNERS_PG, [orjson.dumps([{"kind": kind, "value": value}

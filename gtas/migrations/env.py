@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from gtas.model import Base
+from gtas.model.base import schema_filter
 
 
 def run_migrations(connection: Connection) -> None:
@@ -15,6 +16,7 @@ def run_migrations(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=schema_filter(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

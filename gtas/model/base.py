@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Enum, Integer, MetaData
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Enum, ForeignKey, ForeignKeyConstraint, Integer, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.schema import SchemaItem
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 NAMING_CONVENTION = {
@@ -24,6 +26,34 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 # JSON documents: JSONB on PostgreSQL (indexable, compact), JSON text elsewhere.
 Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+CHECKED_PER_STATEMENT = "checked_per_statement"
+
+
+def bulk_reference(target: str, *, ondelete: str) -> ForeignKey:
+    """A reference from a table loading fills in bulk: a foreign key on SQLite, triggers on PostgreSQL.
+
+    PostgreSQL checks a foreign key with a query and a row lock for every inserted row; the triggers of migration
+    0017 (``gtas.migrations.references``) refuse, delete and clear the same rows with one query per statement.
+    """
+    return ForeignKey(target, ondelete=ondelete, info={CHECKED_PER_STATEMENT: True})
+
+
+def is_bulk_reference(constraint: ForeignKeyConstraint) -> bool:
+    """Whether a foreign key is a ``bulk_reference`` (a trigger on PostgreSQL)."""
+    return any(element.info.get(CHECKED_PER_STATEMENT) for element in constraint.elements)
+
+
+def schema_filter(dialect: str) -> Callable[[SchemaItem, str | None, str, bool, SchemaItem | None], bool]:
+    """Alembic's ``include_object`` for comparing the models with a database of this dialect: on PostgreSQL the
+    bulk references are triggers, not foreign keys."""
+
+    def include(item: SchemaItem, name: str | None, kind: str, reflected: bool, compared: SchemaItem | None) -> bool:
+        return not (dialect == "postgresql" and kind == "foreign_key_constraint" and not reflected
+                    and isinstance(item, ForeignKeyConstraint) and is_bulk_reference(item))
+
+    return include
 
 
 def utcnow() -> datetime:

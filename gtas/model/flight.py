@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import DateTime, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gtas.model.base import Base, BigId, str_enum, utcnow
+from gtas.model.base import Base, BigId, bulk_reference, str_enum, utcnow
 
 
 class Direction(StrEnum):
@@ -67,6 +67,6 @@ class FlightMessage(Base):
 
     __tablename__ = "flight_message"
 
-    flight_id: Mapped[int] = mapped_column(BigId, ForeignKey("flight.id", ondelete="CASCADE"), primary_key=True)
-    message_id: Mapped[int] = mapped_column(BigId, ForeignKey("message.id", ondelete="CASCADE"), primary_key=True,
+    flight_id: Mapped[int] = mapped_column(BigId, bulk_reference("flight.id", ondelete="CASCADE"), primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigId, bulk_reference("message.id", ondelete="CASCADE"), primary_key=True,
                                             index=True)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint, and_, event
 from sqlalchemy.orm import Mapped, Mapper, foreign, mapped_column, relationship
 
-from gtas.model.base import Base, BigId, str_enum, utcnow
+from gtas.model.base import Base, BigId, bulk_reference, str_enum, utcnow
 
 
 class PnrFlightStatus(StrEnum):
@@ -66,9 +66,9 @@ class PnrVersion(Base):
     __table_args__ = (UniqueConstraint("pnr_id", "message_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    pnr_id: Mapped[int] = mapped_column(BigId, ForeignKey("pnr.id", ondelete="CASCADE"))
-    message_id: Mapped[int] = mapped_column(BigId, ForeignKey("message.id", ondelete="CASCADE"), index=True)
-    flight_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("flight.id", ondelete="SET NULL"), index=True)
+    pnr_id: Mapped[int] = mapped_column(BigId, bulk_reference("pnr.id", ondelete="CASCADE"))
+    message_id: Mapped[int] = mapped_column(BigId, bulk_reference("message.id", ondelete="CASCADE"), index=True)
+    flight_id: Mapped[int | None] = mapped_column(BigId, bulk_reference("flight.id", ondelete="SET NULL"), index=True)
     pushed_at: Mapped[datetime]
     last_modified: Mapped[datetime | None] = mapped_column(DateTime)  # as sent
     digest: Mapped[str] = mapped_column(String(64))
@@ -83,10 +83,10 @@ class PnrPush(Base):
 
     __tablename__ = "pnr_push"
 
-    pnr_id: Mapped[int] = mapped_column(BigId, ForeignKey("pnr.id", ondelete="CASCADE"), primary_key=True)
-    message_id: Mapped[int] = mapped_column(BigId, ForeignKey("message.id", ondelete="CASCADE"), primary_key=True,
+    pnr_id: Mapped[int] = mapped_column(BigId, bulk_reference("pnr.id", ondelete="CASCADE"), primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigId, bulk_reference("message.id", ondelete="CASCADE"), primary_key=True,
                                             index=True)
-    flight_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("flight.id", ondelete="CASCADE"), index=True)
+    flight_id: Mapped[int | None] = mapped_column(BigId, bulk_reference("flight.id", ondelete="CASCADE"), index=True)
     pushed_at: Mapped[datetime]
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Float, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gtas.model.base import Base, BigId, Json, str_enum
+from gtas.model.base import Base, BigId, Json, bulk_reference, str_enum
 
 
 class ContactKind(StrEnum):
@@ -23,13 +23,13 @@ class _OfPnr:
     """Columns shared by every current-view row: its own key and the PNR it belongs to."""
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, sort_order=-2)
-    pnr_id: Mapped[int] = mapped_column(BigId, ForeignKey("pnr.id", ondelete="CASCADE"), index=True, sort_order=-1)
+    pnr_id: Mapped[int] = mapped_column(BigId, bulk_reference("pnr.id", ondelete="CASCADE"), index=True, sort_order=-1)
 
 
 class _InOrder(_OfPnr):
     """A current-view row at a position in its PNR: the unique index on (PNR, position) also finds a PNR's rows."""
 
-    pnr_id: Mapped[int] = mapped_column(BigId, ForeignKey("pnr.id", ondelete="CASCADE"), sort_order=-1)
+    pnr_id: Mapped[int] = mapped_column(BigId, bulk_reference("pnr.id", ondelete="CASCADE"), sort_order=-1)
     position: Mapped[int]
 
 
@@ -37,7 +37,7 @@ class _OfTraveller(_OfPnr):
     """A current-view row that may belong to one traveller: the PNR's reference, and the traveller when known."""
 
     traveller_ref: Mapped[str | None] = mapped_column(String(35), sort_order=-1)
-    traveller_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("traveller.id", ondelete="SET NULL"),
+    traveller_id: Mapped[int | None] = mapped_column(BigId, bulk_reference("traveller.id", ondelete="SET NULL"),
                                                      index=True, sort_order=-1)
 
 
@@ -58,7 +58,7 @@ class ItineraryLeg(_InOrder, Base):
     status: Mapped[str | None] = mapped_column(String(3))  # HK, UN, XX … as sent
     operating_carrier: Mapped[str | None] = mapped_column(String(3))
     operating_number: Mapped[str | None] = mapped_column(String(5))
-    flight_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("flight.id", ondelete="SET NULL"), index=True)
+    flight_id: Mapped[int | None] = mapped_column(BigId, bulk_reference("flight.id", ondelete="SET NULL"), index=True)
 
 
 class Contact(_OfTraveller, Base):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gtas.model.base import Base, BigId, Json, str_enum, utcnow
+from gtas.model.base import Base, BigId, Json, bulk_reference, str_enum, utcnow
 from gtas.parsers.records import Role
 
 
@@ -48,7 +48,7 @@ class PersonKey(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[PersonKeyKind] = mapped_column(str_enum(PersonKeyKind, "person_key_kind"))
     value: Mapped[str] = mapped_column(String(250))
-    person_id: Mapped[int] = mapped_column(BigId, ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(BigId, bulk_reference("person.id", ondelete="CASCADE"), index=True)
 
     person: Mapped[Person] = relationship(back_populates="keys")
 
@@ -122,7 +122,7 @@ class Document(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    traveller_id: Mapped[int] = mapped_column(BigId, ForeignKey("traveller.id", ondelete="CASCADE"))
+    traveller_id: Mapped[int] = mapped_column(BigId, bulk_reference("traveller.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(3))  # P, V, I, A, C … as sent; "" when the message gave none
     number: Mapped[str] = mapped_column(String(35))
     issuing_country: Mapped[str | None] = mapped_column(String(3))
@@ -141,6 +141,6 @@ class TravellerSource(Base):
     __table_args__ = (UniqueConstraint("traveller_id", "message_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    traveller_id: Mapped[int] = mapped_column(BigId, ForeignKey("traveller.id", ondelete="CASCADE"))
-    message_id: Mapped[int] = mapped_column(BigId, ForeignKey("message.id", ondelete="CASCADE"), index=True)
+    traveller_id: Mapped[int] = mapped_column(BigId, bulk_reference("traveller.id", ondelete="CASCADE"))
+    message_id: Mapped[int] = mapped_column(BigId, bulk_reference("message.id", ondelete="CASCADE"), index=True)
     fields: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
