@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import String, Table
@@ -16,6 +16,7 @@ from gtas.parsers.records import Traveller
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
 
 
+@lru_cache(maxsize=1 << 16)  # the same names, locators and documents recur in every message of a flight
 def normalise(text: str | None) -> str:
     """Upper case, accents removed, anything but letters and digits collapsed to one space."""
     if not text:
