@@ -63,7 +63,6 @@ _MAKE_CURRENT = (update(_PNR).where(_PNR.c.id == bindparam("pnr"), or_(
             digest=bindparam("digest"), raw_digest=bindparam("raw")))
 
 
-
 @dataclass(slots=True)
 class Booking:
     """One PNR of the push: its record, its content as JSON and the digest of that, and what loading it needs."""
@@ -225,9 +224,9 @@ def _make_current(session: Session, bookings: list[Booking], message_id: int) ->
     if on_postgresql(session):
         made = {pnr_id for pnr_id, in select_arrays(session, _MAKE_CURRENT_PG, {
             "message": message_id, "rows": orjson.dumps(rows).decode()})}
-    else:
-        made = {row["pnr"] for row in rows if session.connection().execute(_MAKE_CURRENT, row | {"message": message_id})
-                .rowcount}
+    else:  # row by row, each saying whether it made its PNR current
+        made = {row["pnr"] for row in rows
+                if session.connection().execute(_MAKE_CURRENT, row | {"message": message_id}).rowcount}
     for booking in bookings:
         booking.newest = booking.id in made
 
