@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import DateTime, bindparam, func, or_, select, tuple_, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from gtas.ingest.context import (
@@ -54,13 +54,6 @@ _MAKE_CURRENT_PG = ("UPDATE pnr SET last_modified = new.modified, current_messag
                     "digest = new.digest, raw_digest = new.raw FROM json_to_recordset(%(rows)s::json) "
                     "AS new(pnr bigint, modified timestamp, digest text, raw text) "
                     f"WHERE pnr.id = new.pnr AND ({_NEWER_THAN_CURRENT}) RETURNING pnr.id")
-_PNR = table_of(Pnr)
-_MAKE_CURRENT = (update(_PNR).where(_PNR.c.id == bindparam("pnr"), or_(
-    _PNR.c.current_message_id.is_(None),
-    tuple_(func.coalesce(bindparam("modified", type_=DateTime), EARLIEST), bindparam("message"))
-    > tuple_(func.coalesce(_PNR.c.last_modified, EARLIEST), _PNR.c.current_message_id)))
-    .values(last_modified=bindparam("modified"), current_message_id=bindparam("message"),
-            digest=bindparam("digest"), raw_digest=bindparam("raw")))
 
 
 @dataclass(slots=True)
@@ -213,20 +206,23 @@ def _add_versions(session: Session, changed: list[Booking], message_id: int, fli
 def _make_current(session: Session, bookings: list[Booking], message_id: int) -> None:
     """Make this push the current version of existing PNRs it is newest for (``Booking.newest`` says which it is).
 
-    The order is checked again as each row is updated: a push for another flight carrying the same PNR may have made
-    a newer version current since ``_compare`` read it (this UPDATE waits for that load's row lock, then sees its
-    row). A booking that lost so keeps only its version; its current view stays the newer push's.
+    On PostgreSQL the order is checked again as each row is updated: a push for another flight carrying the same PNR
+    may have made a newer version current since ``_compare`` read it (this UPDATE waits for that load's row lock,
+    then sees its row). A booking that lost so keeps only its version; its current view stays the newer push's.
+    SQLite's writers take turns, so what ``_compare`` read still holds there.
     """
     rows = [{"pnr": b.id, "modified": b.record.last_modified, "digest": b.digest, "raw": b.record.raw_digest}
             for b in sorted(bookings, key=lambda b: b.id)]  # one lock order for every worker
     if not rows:
         return
-    if on_postgresql(session):
-        made = {pnr_id for pnr_id, in select_arrays(session, _MAKE_CURRENT_PG, {
-            "message": message_id, "rows": orjson.dumps(rows).decode()})}
-    else:  # row by row, each saying whether it made its PNR current
-        made = {row["pnr"] for row in rows
-                if session.connection().execute(_MAKE_CURRENT, row | {"message": message_id}).rowcount}
+    if not on_postgresql(session):
+        table = table_of(Pnr)
+        session.execute(update(table).where(table.c.id == bindparam("pnr"), table.c.current_message_id != message_id)
+                        .values(last_modified=bindparam("modified"), current_message_id=message_id,
+                                digest=bindparam("digest"), raw_digest=bindparam("raw")), rows)
+        return
+    made = {pnr_id for pnr_id, in select_arrays(session, _MAKE_CURRENT_PG, {
+        "message": message_id, "rows": orjson.dumps(rows).decode()})}
     for booking in bookings:
         booking.newest = booking.id in made
 

@@ -33,6 +33,14 @@ def _texts() -> list[str]:
     return texts
 
 
+def _load(sessions: sessionmaker[Session], data: str) -> int:
+    with sessions.begin() as session:
+        message_id = receive(session, data.encode(), channel="cli").id
+    with sessions.begin() as session:
+        process(session, session.get_one(Message, message_id), CARD_KEY, home_country="USA")
+    return message_id
+
+
 def test_workers_at_once_build_the_same_database(session: Session, empty_database_url: str) -> None:
     texts = _texts()
     for text in texts:
@@ -48,10 +56,7 @@ def test_workers_at_once_build_the_same_database(session: Session, empty_databas
         random.Random(seed).shuffle(order)
         try:
             for text in order:
-                with sessions.begin() as worker:
-                    message_id = receive(worker, text.encode(), channel="cli").id
-                with sessions.begin() as worker:
-                    process(worker, worker.get_one(Message, message_id), CARD_KEY, home_country="USA")
+                _load(sessions, text)
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 
@@ -68,14 +73,6 @@ def test_workers_at_once_build_the_same_database(session: Session, empty_databas
     assert "failed_load" not in statuses
     engine.dispose()
 
-
-
-def _load(sessions: sessionmaker[Session], data: str) -> int:
-    with sessions.begin() as session:
-        message_id = receive(session, data.encode(), channel="cli").id
-    with sessions.begin() as session:
-        process(session, session.get_one(Message, message_id), CARD_KEY, home_country="USA")
-    return message_id
 
 
 def test_an_older_push_committed_last_does_not_become_current(live_sessions: sessionmaker[Session]) -> None:
