@@ -1,15 +1,19 @@
 """Loading throughput end to end (store raw → parse → load) against a plain COPY, measured in the same run.
 
-    .venv/bin/python benchmarks/ingest.py [--flights 500] [--workers 1] [--database-url URL] [--seed 1]
+    .venv/bin/python benchmarks/ingest.py [--flights 500] [--workers 1] [--consumers 2] [--database-url URL]
+                                          [--seed 1]
 
 Generates a day of traffic (one API passenger list and three PNR pushes per flight: T-72h, T-24h and T-0; later
 pushes repeat the earlier bookings with a few changes, late bookings and cancellations), creates a database of its
 own on the PostgreSQL server of ``--database-url`` (``gtas_bench_ingest``, dropped afterwards), and loads every
-message in time order the way a worker does: one transaction to store the bytes, one to parse and load them.
+message in time order the way a worker process does: each of its consumer threads (``--consumers``, by default as
+many as ``gtas worker`` runs) takes the next message, stores its bytes in one transaction and parses and loads it
+in another; while one consumer waits for the database, another parses.
 The ceiling is a bare ``COPY`` of as many traveller rows into a table shaped like ``traveller``, in the same
 database: the best of three, because a COPY of a few thousand rows takes a fraction of a second and one run alone
 varies by half on a shared machine. ``--workers 1,2,4`` runs each count of worker processes twice: each worker
-loading its own flights, and all workers sharing every flight. Generation is not timed.
+loading its own flights, and all workers sharing every flight; ``--consumers 1,2`` runs each with each count of
+consumers. Generation is not timed.
 
 Reported per run: travellers/s (distinct API travellers of the day) and records/s (every traveller record loaded:
 API list plus each push's PNR passengers), each also as a fraction of the COPY ceiling; and the traveller and
@@ -23,7 +27,9 @@ import dataclasses
 import multiprocessing
 import multiprocessing.synchronize
 import os
+import queue
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +40,7 @@ import psycopg
 from sqlalchemy import ForeignKeyConstraint, make_url, text
 from sqlalchemy.pool import NullPool
 
-from gtas import db, reference
+from gtas import config, db, reference
 from gtas.generator import generate_traffic, paxlst_writer, pnrgov_writer
 from gtas.generator.traffic import GeneratedFlight
 from gtas.ingest import process, receive
@@ -160,34 +166,53 @@ def empty(url: str) -> None:
     engine.dispose()
 
 
-def load(url: str, deliveries: list[Delivery], ready: multiprocessing.synchronize.Barrier | None = None) -> int:
-    """Receive and process each delivery as a worker does; the count of messages that failed."""
+def load(url: str, deliveries: list[Delivery], consumers: int,
+         ready: multiprocessing.synchronize.Barrier | None = None) -> int:
+    """Receive and process each delivery as a worker process does, with this many consumer threads taking the next
+    delivery in turn (as from the queue); the count of messages that failed."""
     engine = db.make_engine(url)
     sessions = db.make_sessionmaker(engine)
-    failed = 0
+    pending: queue.SimpleQueue[Delivery] = queue.SimpleQueue()
+    for delivery in deliveries:
+        pending.put(delivery)
+    failures: list[int] = []
+
+    def consume() -> None:
+        failed = 0
+        while True:
+            try:
+                delivery = pending.get_nowait()
+            except queue.Empty:
+                break
+            with sessions.begin() as session:
+                message_id = receive(session, delivery.data, channel="cli").id
+            with sessions.begin() as session:
+                message = process(session, session.get_one(Message, message_id), CARD_KEY, home_country=HOME)
+                failed += message.status in (MessageStatus.FAILED_LOAD, MessageStatus.FAILED_PARSE)
+        failures.append(failed)
+
+    threads = [threading.Thread(target=consume) for _ in range(consumers)]
     if ready is not None:
         ready.wait()
-    for delivery in deliveries:
-        with sessions.begin() as session:
-            message_id = receive(session, delivery.data, channel="cli").id
-        with sessions.begin() as session:
-            message = process(session, session.get_one(Message, message_id), CARD_KEY, home_country=HOME)
-            failed += message.status in (MessageStatus.FAILED_LOAD, MessageStatus.FAILED_PARSE)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     engine.dispose()
-    return failed
+    return sum(failures)
 
 
-def _worker(url: str, deliveries: list[Delivery], ready: multiprocessing.synchronize.Barrier,
+def _worker(url: str, deliveries: list[Delivery], consumers: int, ready: multiprocessing.synchronize.Barrier,
             failures: multiprocessing.Queue[int]) -> None:
-    failures.put(load(url, deliveries, ready))
+    failures.put(load(url, deliveries, consumers, ready))
 
 
-def load_parallel(url: str, shares: list[list[Delivery]]) -> tuple[float, int]:
+def load_parallel(url: str, shares: list[list[Delivery]], consumers: int) -> tuple[float, int]:
     """Seconds for worker processes, one per share, to load their shares at once; and the failures."""
     context = multiprocessing.get_context("fork")
     ready = context.Barrier(len(shares) + 1)
     failures: multiprocessing.Queue[int] = context.Queue()
-    workers = [context.Process(target=_worker, args=(url, share, ready, failures)) for share in shares]
+    workers = [context.Process(target=_worker, args=(url, share, consumers, ready, failures)) for share in shares]
     for worker in workers:
         worker.start()
     ready.wait()
@@ -238,7 +263,7 @@ def tally(url: str) -> tuple[int, int]:
 def report(label: str, day: Day, seconds: float, ceiling: float, failed: int, url: str) -> None:
     rate, records = day.travellers / seconds, day.records / seconds
     travellers, persons = tally(url)
-    print(f"{label:<26} {seconds:7.1f} s {rate:12,.0f} {records:10,.0f} {f'1/{ceiling / rate:.0f}':>13} "
+    print(f"{label:<40} {seconds:7.1f} s {rate:12,.0f} {records:10,.0f} {f'1/{ceiling / rate:.0f}':>13} "
           f"{f'1/{ceiling / records:.0f}':>10} {failed:7} {travellers:>10,} {persons:>8,}", flush=True)
 
 
@@ -246,11 +271,15 @@ def main() -> int:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--flights", type=int, default=500, help="flights of the day (default 500)")
     options.add_argument("--workers", default="1", help="worker process counts to compare, e.g. 1,2,4 (default 1)")
+    options.add_argument("--consumers", default=config.setting("GTAS_WORKER_THREADS"),
+                         help="consumer threads per worker process to compare, e.g. 1,2 (default: the default of "
+                              "GTAS_WORKER_THREADS, as `gtas worker` runs them)")
     options.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test",
                          help=f"a PostgreSQL server; the benchmark creates and drops the database {DATABASE}")
     options.add_argument("--seed", type=int, default=1)
     args = options.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
+    threads = [int(n) for n in args.consumers.split(",")]
 
     print(f"generating {args.flights} flights …", flush=True)
     day = generate(args.flights, args.seed)
@@ -261,22 +290,24 @@ def main() -> int:
     with bench_database(args.database_url) as url:
         ceiling = copy_rate(url, day.travellers)
         print(f"COPY ceiling (best of 3): {ceiling:,.0f} rows/s")
-        print(f"{'run':<26} {'time':>9} {'travellers/s':>12} {'records/s':>10} {'of COPY (tr)':>13} "
+        print(f"{'run':<40} {'time':>9} {'travellers/s':>12} {'records/s':>10} {'of COPY (tr)':>13} "
               f"{'(records)':>10} {'failed':>7} {'travellers':>10} {'persons':>8}")
         for workers in counts:
-            if workers == 1:
-                empty(url)
-                started = time.perf_counter()
-                failed = load(url, day.deliveries)
-                report("1 worker", day, time.perf_counter() - started, ceiling, failed, url)
-                continue
-            for mode in ("own flights", "shared flights"):
-                empty(url)
-                shares: list[list[Delivery]] = [[] for _ in range(workers)]
-                for n, delivery in enumerate(day.deliveries):
-                    shares[(delivery.flight if mode == "own flights" else n) % workers].append(delivery)
-                seconds, failed = load_parallel(url, shares)
-                report(f"{workers} workers, {mode}", day, seconds, ceiling, failed, url)
+            for consumers in threads:
+                each = f"× {consumers} consumer{'s' if consumers > 1 else ''}"
+                if workers == 1:
+                    empty(url)
+                    started = time.perf_counter()
+                    failed = load(url, day.deliveries, consumers)
+                    report(f"1 worker {each}", day, time.perf_counter() - started, ceiling, failed, url)
+                    continue
+                for mode in ("own flights", "shared flights"):
+                    empty(url)
+                    shares: list[list[Delivery]] = [[] for _ in range(workers)]
+                    for n, delivery in enumerate(day.deliveries):
+                        shares[(delivery.flight if mode == "own flights" else n) % workers].append(delivery)
+                    seconds, failed = load_parallel(url, shares, consumers)
+                    report(f"{workers} workers {each}, {mode}", day, seconds, ceiling, failed, url)
         print(f"COPY ceiling again at the end (best of 3): {copy_rate(url, day.travellers):,.0f} rows/s")
         print(f"load average at the end (1, 5, 15 min): {' '.join(f'{n:.1f}' for n in os.getloadavg())} "
               f"on {os.cpu_count()} cores")

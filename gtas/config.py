@@ -43,6 +43,8 @@ SETTINGS = (
     Setting("GTAS_AMQP_QUEUE", "gtas.messages", "durable queue airlines publish messages to (poison messages go "
                                                 "to the same name + .dead)"),
     Setting("GTAS_WORKERS", "1", "worker processes `gtas worker` runs"),
+    Setting("GTAS_WORKER_THREADS", "2", "queue consumers in each worker process: one parses and prepares rows "
+                                        "while another waits for the database"),
     Setting("GTAS_CONFIG", "", "settings file (TOML, keys are setting names) read between the environment "
                                "and the defaults"),
     Setting("GTAS_SECRET_KEY", "", "key that signs the UI's session cookies and forms "
@@ -160,9 +162,18 @@ def amqp_queue() -> str:
 
 def workers() -> int:
     """How many worker processes `gtas worker` runs."""
-    value = setting("GTAS_WORKERS")
+    return _count("GTAS_WORKERS")
+
+
+def worker_threads() -> int:
+    """How many queue consumers each worker process runs."""
+    return _count("GTAS_WORKER_THREADS")
+
+
+def _count(name: str) -> int:
+    value = setting(name)
     if not value.strip().isdigit() or int(value) < 1:
-        raise ValueError(f"GTAS_WORKERS must be a whole number of at least 1, not {value!r}")
+        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
     return int(value)
 
 

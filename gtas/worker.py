@@ -1,10 +1,11 @@
 """``gtas worker``: processes consuming the message queue; one of them (the leader) also runs the scheduled jobs.
 
-The command starts GTAS_WORKERS processes and starts again any that dies (a worker a poison message crashed comes
-back; the delivery count in the queue stops that message). SIGTERM or SIGINT stops them cleanly: each finishes the
-message in hand, and what it had prefetched goes back to the queue. The leader is whichever worker holds the
-scheduler lock: a PostgreSQL session advisory lock, or on SQLite a lock on a file beside the database; when the
-leader ends, another worker takes the lock over within ``LEADER_RETRY_SECONDS``.
+The command starts GTAS_WORKERS processes of GTAS_WORKER_THREADS queue consumers each (while one consumer waits for
+the database, another parses and prepares its rows), and starts again any process that dies (a worker a poison
+message crashed comes back; the delivery count in the queue stops that message). SIGTERM or SIGINT stops them
+cleanly: each consumer finishes the message in hand, and what it had prefetched goes back to the queue. The leader
+is whichever worker holds the scheduler lock: a PostgreSQL session advisory lock, or on SQLite a lock on a file
+beside the database; when the leader ends, another worker takes the lock over within ``LEADER_RETRY_SECONDS``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from functools import partial
 from multiprocessing.connection import wait
 from pathlib import Path
 from types import FrameType
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 from sqlalchemy import Connection, Engine, func, make_url, select
@@ -29,6 +30,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gtas import config
 from gtas.db import advisory_key
+
+if TYPE_CHECKING:
+    from gtas.ingest.queue import Consumer
 
 log = logging.getLogger(__name__)
 
@@ -165,13 +169,29 @@ def work(parent: int | None = None) -> None:
         thread.start()
     handling = Handling(config.card_key(), config.home_country(), config.max_message_bytes(),
                         after_load=partial(assess_loaded, limit=ASSESS_AFTER_LOAD))
+    consumers = [Consumer(config.amqp_url(), config.amqp_queue(), sessions, handling, stop)
+                 for _ in range(config.worker_threads())]
+    others = [threading.Thread(target=run_consumer, args=(consumer, stop), name=f"consumer-{n}")
+              for n, consumer in enumerate(consumers[1:], start=1)]
+    for thread in others:
+        thread.start()
     try:
-        Consumer(config.amqp_url(), config.amqp_queue(), sessions, handling, stop).run()
+        consumers[0].run()  # the first in the main thread, which also receives the signals
     finally:
         stop.set()
-        for thread in helpers:
+        for thread in [*others, *helpers]:
             thread.join()
         engine.dispose()
+
+
+def run_consumer(consumer: Consumer, stop: threading.Event) -> None:
+    """Run a consumer in a thread of its own; a failure stops the whole process, which is then started again."""
+    try:
+        consumer.run()
+    except BaseException:
+        log.exception("a queue consumer failed: stopping this worker")
+        stop.set()
+        raise
 
 
 def _watch_parent(parent: int, stop: threading.Event) -> None:
@@ -229,7 +249,7 @@ def worker_command() -> None:
         raise click.ClickException("GTAS_AMQP_URL is not set: `gtas worker` consumes a message queue "
                                    "(e.g. GTAS_AMQP_URL=amqp://guest:guest@localhost/%2F)")
     try:
-        count, queue = config.workers(), config.amqp_queue()
+        count, threads, queue = config.workers(), config.worker_threads(), config.amqp_queue()
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     _, engine = open_database(config.database_url())  # refuses a database without schema before any fork
@@ -237,7 +257,7 @@ def worker_command() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
     for noisy in ("pika", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    click.echo(f"gtas worker: {count} process(es) on queue {queue}")
+    click.echo(f"gtas worker: {count} process(es) of {threads} consumer(s) each on queue {queue}")
     supervise(count)
 
 

@@ -7,6 +7,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from gtas.ingest.tokens import create_token
 from gtas.model import Channel, Message, MessageStatus, Person, Traveller
 from gtas.parsers import parse
 from gtas.web import create_app
+from gtas.worker import run_consumer
 from tests.ingest.broker import consume, depth, publish, settled, take_all, traffic_texts
 from tests.ingest.helpers import CARD_KEY, deliver, dump
 
@@ -177,6 +179,7 @@ def test_four_worker_processes_load_interleaved_pushes_exactly_once(
     wait_for(readers, settled_messages(len(bodies) + 1))
     output = "".join(stop(command) for command in commands)
     assert output.count("leads: running the scheduled jobs") == 1, output
+    assert output.count(f"consuming {queue}") >= 4 * 2, output  # two consumer threads in each process
     assert (inbox / "processed" / "copy.edi").exists()
     with live_sessions() as session:
         assert dump(session) == expected
@@ -221,11 +224,23 @@ def test_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(
 @pytest.mark.parametrize(("setting", "value", "error"), [
     ("GTAS_AMQP_URL", "", "GTAS_AMQP_URL is not set"),
     ("GTAS_WORKERS", "0", "GTAS_WORKERS must be a whole number of at least 1, not '0'"),
+    ("GTAS_WORKER_THREADS", "two", "GTAS_WORKER_THREADS must be a whole number of at least 1, not 'two'"),
 ])
 def test_worker_refuses_to_start_with_bad_settings(queue_env: dict[str, str], setting: str, value: str,
                                                    error: str) -> None:
     result = CliRunner().invoke(cli, ["worker"], env={**queue_env, setting: value})
     assert result.exit_code == 1 and f"Error: {error}" in result.output
+
+
+def test_a_consumer_thread_that_fails_stops_its_worker_process() -> None:
+    class Broken:
+        def run(self) -> None:
+            raise RuntimeError("a bug in a consumer")
+
+    stop = threading.Event()
+    with pytest.raises(RuntimeError, match="a bug in a consumer"):
+        run_consumer(Broken(), stop)  # type: ignore[arg-type]
+    assert stop.is_set()  # the other consumers end too, and the supervisor starts the process again
 
 
 def test_publish_command_puts_files_on_the_queue(queue_env: dict[str, str], amqp_url: str, queue: str,
