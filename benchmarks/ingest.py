@@ -279,7 +279,7 @@ def main() -> int:
     options.add_argument("--seed", type=int, default=1)
     args = options.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
-    threads = [int(n) for n in args.consumers.split(",")]
+    consumer_counts = [int(n) for n in args.consumers.split(",")]
 
     print(f"generating {args.flights} flights …", flush=True)
     day = generate(args.flights, args.seed)
@@ -293,7 +293,7 @@ def main() -> int:
         print(f"{'run':<40} {'time':>9} {'travellers/s':>12} {'records/s':>10} {'of COPY (tr)':>13} "
               f"{'(records)':>10} {'failed':>7} {'travellers':>10} {'persons':>8}")
         for workers in counts:
-            for consumers in threads:
+            for consumers in consumer_counts:
                 each = f"× {consumers} consumer{'s' if consumers > 1 else ''}"
                 if workers == 1:
                     empty(url)

@@ -74,7 +74,6 @@ def test_workers_at_once_build_the_same_database(session: Session, empty_databas
     engine.dispose()
 
 
-
 def test_an_older_push_committed_last_does_not_become_current(live_sessions: sessionmaker[Session]) -> None:
     """Pushes for two flights carry the same PNR, changed differently. The newer push's load makes its version
     current; the older push's load compares before that is committed, so it too finds itself newest. Waiting for the
