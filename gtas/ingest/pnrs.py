@@ -41,7 +41,11 @@ EARLIEST = datetime(1, 1, 1)
 # Built once (each runs for every push).
 _VERSION, _PUSH, _ON = table_of(PnrVersion), table_of(PnrPush), table_of(PnrFlight)
 _VERSIONED = select(_VERSION.c.pnr_id).where(_VERSION.c.message_id == bindparam("message"))
-_PUSHES = select(_PUSH.c.pushed_at, _PUSH.c.message_id, _PUSH.c.pnr_id).where(_PUSH.c.flight_id == bindparam("flight"))
+_NEWEST_PUSH = (select(_PUSH.c.pushed_at, _PUSH.c.message_id).where(_PUSH.c.flight_id == bindparam("flight"))
+                .order_by(_PUSH.c.pushed_at.desc(), _PUSH.c.message_id.desc()).limit(1))
+_CARRIED_BY = select(_PUSH.c.pnr_id).where(_PUSH.c.flight_id == bindparam("flight"),
+                                           _PUSH.c.message_id == bindparam("message"),
+                                           _PUSH.c.pushed_at == bindparam("at"))
 _PUSHED = select(_PUSH.c.pnr_id).where(_PUSH.c.message_id == bindparam("message")).limit(1)
 _ON_FLIGHT = select(_ON.c.pnr_id, _ON.c.status).where(_ON.c.flight_id == bindparam("flight"))
 
@@ -242,16 +246,14 @@ def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id
                  complete: bool) -> set[int]:
     """Bookings on the flight: the newest complete push says which are active; the others are cancelled.
 
-    Returns the PNRs that earlier pushes for this flight already carried.
+    Returns the PNRs already on the flight, which earlier pushes for it carried. Loads for one flight take turns
+    (each holds the flight's row lock from ``upsert_flight`` on), so what is read here holds until the commit.
     """
-    pushes = session.execute(_PUSHES, {"flight": flight_id}).all()
     table = table_of(PnrFlight)
-    stored = dict(session.execute(_ON_FLIGHT, {"flight": flight_id}).all())
-    members: dict[tuple[datetime, int], set[int]] = {}
-    for at, mid, pnr_id in pushes:
-        members.setdefault((at, mid), set()).add(pnr_id)
+    stored: dict[int, PnrFlightStatus] = dict(session.execute(_ON_FLIGHT, {"flight": flight_id}).all())
     mine = (pushed_at, message_id)
-    newest = max(members, default=mine)
+    latest = session.execute(_NEWEST_PUSH, {"flight": flight_id}).first()
+    newest = (latest.pushed_at, latest.message_id) if latest else mine
     insert = upsert(session, table)
     now = datetime.now(UTC)
     if mine >= newest:
@@ -266,12 +268,12 @@ def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id
             insert_rows(session, insert.on_conflict_do_update(
                 index_elements=["pnr_id", "flight_id"], where=table.c.status != insert.excluded.status,
                 set_={"status": insert.excluded.status, "cancelled_at": insert.excluded.cancelled_at}), rows)
-        if complete:
-            session.execute(update(table).where(table.c.flight_id == flight_id, table.c.pnr_id.not_in(pnr_ids),
-                                                table.c.status == PnrFlightStatus.ACTIVE)
+        gone = sorted(p for p, status in stored.items() if status == PnrFlightStatus.ACTIVE and p not in pnr_ids)
+        for chunk in chunks(gone) if complete else []:
+            session.execute(update(table).where(table.c.flight_id == flight_id, table.c.pnr_id.in_(chunk))
                             .values(status=PnrFlightStatus.CANCELLED, cancelled_at=now))
     else:
-        still = members.get(newest, set())
+        still = set(session.scalars(_CARRIED_BY, {"flight": flight_id, "message": newest[1], "at": newest[0]}))
         rows = [{"pnr_id": p, "flight_id": flight_id,
                  "status": PnrFlightStatus.ACTIVE if p in still else PnrFlightStatus.CANCELLED,
                  "cancelled_at": None if p in still else now} for p in sorted(pnr_ids) if p not in stored]
@@ -279,7 +281,7 @@ def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id
             insert_bulk(session, table, rows, "ON CONFLICT DO NOTHING")
         else:
             insert_rows(session, insert.on_conflict_do_nothing(), rows)
-    return {pnr_id for _, _, pnr_id in pushes}
+    return set(stored)
 
 
 def _record_pushes(session: Session, rows: list[dict[str, Any]]) -> None:
