@@ -16,8 +16,9 @@ loading its own flights, and all workers sharing every flight; ``--consumers 1,2
 consumers. Generation is not timed.
 
 Reported per run: travellers/s (distinct API travellers of the day) and records/s (every traveller record loaded:
-API list plus each push's PNR passengers), each also as a fraction of the COPY ceiling; and the traveller and
-person rows at the end, which must be the same for every run.
+API list plus each push's PNR passengers), each also as a fraction of the COPY ceiling; the CPU time of a worker
+process as a share of the run's time (near 100 %, the worker process is what limits the run, and the database server
+waits for it); and the traveller and person rows at the end, which must be the same for every run.
 """
 
 from __future__ import annotations
@@ -166,10 +167,18 @@ def empty(url: str) -> None:
     engine.dispose()
 
 
+@dataclass(slots=True)
+class Loaded:
+    """What one worker process did: the messages that failed, and the CPU seconds it spent loading."""
+
+    failed: int
+    cpu: float
+
+
 def load(url: str, deliveries: list[Delivery], consumers: int,
-         ready: multiprocessing.synchronize.Barrier | None = None) -> int:
+         ready: multiprocessing.synchronize.Barrier | None = None) -> Loaded:
     """Receive and process each delivery as a worker process does, with this many consumer threads taking the next
-    delivery in turn (as from the queue); the count of messages that failed."""
+    delivery in turn (as from the queue)."""
     engine = db.make_engine(url)
     sessions = db.make_sessionmaker(engine)
     pending: queue.SimpleQueue[Delivery] = queue.SimpleQueue()
@@ -194,34 +203,36 @@ def load(url: str, deliveries: list[Delivery], consumers: int,
     threads = [threading.Thread(target=consume) for _ in range(consumers)]
     if ready is not None:
         ready.wait()
+    cpu = time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    cpu = time.process_time() - cpu
     engine.dispose()
-    return sum(failures)
+    return Loaded(sum(failures), cpu)
 
 
 def _worker(url: str, deliveries: list[Delivery], consumers: int, ready: multiprocessing.synchronize.Barrier,
-            failures: multiprocessing.Queue[int]) -> None:
-    failures.put(load(url, deliveries, consumers, ready))
+            results: multiprocessing.Queue[Loaded]) -> None:
+    results.put(load(url, deliveries, consumers, ready))
 
 
-def load_parallel(url: str, shares: list[list[Delivery]], consumers: int) -> tuple[float, int]:
-    """Seconds for worker processes, one per share, to load their shares at once; and the failures."""
+def load_parallel(url: str, shares: list[list[Delivery]], consumers: int) -> tuple[float, Loaded]:
+    """Seconds for worker processes, one per share, to load their shares at once; and what they did in all."""
     context = multiprocessing.get_context("fork")
     ready = context.Barrier(len(shares) + 1)
-    failures: multiprocessing.Queue[int] = context.Queue()
-    workers = [context.Process(target=_worker, args=(url, share, consumers, ready, failures)) for share in shares]
+    results: multiprocessing.Queue[Loaded] = context.Queue()
+    workers = [context.Process(target=_worker, args=(url, share, consumers, ready, results)) for share in shares]
     for worker in workers:
         worker.start()
     ready.wait()
     started = time.perf_counter()
-    failed = sum(failures.get() for _ in workers)
+    loaded = [results.get() for _ in workers]
     seconds = time.perf_counter() - started
     for worker in workers:
         worker.join()
-    return seconds, failed
+    return seconds, Loaded(sum(each.failed for each in loaded), sum(each.cpu for each in loaded))
 
 
 def copy_rate(url: str, rows: int, attempts: int = 3) -> float:
@@ -260,11 +271,13 @@ def tally(url: str) -> tuple[int, int]:
     return travellers, persons
 
 
-def report(label: str, day: Day, seconds: float, ceiling: float, failed: int, url: str) -> None:
+def report(label: str, day: Day, seconds: float, ceiling: float, workers: int, loaded: Loaded, url: str) -> None:
     rate, records = day.travellers / seconds, day.records / seconds
+    busy = loaded.cpu / workers / seconds  # a worker process near 100 % is the bottleneck, not the database
     travellers, persons = tally(url)
     print(f"{label:<40} {seconds:7.1f} s {rate:12,.0f} {records:10,.0f} {f'1/{ceiling / rate:.0f}':>13} "
-          f"{f'1/{ceiling / records:.0f}':>10} {failed:7} {travellers:>10,} {persons:>8,}", flush=True)
+          f"{f'1/{ceiling / records:.0f}':>10} {busy:12.0%} {loaded.failed:7} {travellers:>10,} {persons:>8,}",
+          flush=True)
 
 
 def main() -> int:
@@ -291,23 +304,23 @@ def main() -> int:
         ceiling = copy_rate(url, day.travellers)
         print(f"COPY ceiling (best of 3): {ceiling:,.0f} rows/s")
         print(f"{'run':<40} {'time':>9} {'travellers/s':>12} {'records/s':>10} {'of COPY (tr)':>13} "
-              f"{'(records)':>10} {'failed':>7} {'travellers':>10} {'persons':>8}")
+              f"{'(records)':>10} {'worker CPU':>12} {'failed':>7} {'travellers':>10} {'persons':>8}")
         for workers in counts:
             for consumers in consumer_counts:
                 each = f"× {consumers} consumer{'s' if consumers > 1 else ''}"
                 if workers == 1:
                     empty(url)
                     started = time.perf_counter()
-                    failed = load(url, day.deliveries, consumers)
-                    report(f"1 worker {each}", day, time.perf_counter() - started, ceiling, failed, url)
+                    loaded = load(url, day.deliveries, consumers)
+                    report(f"1 worker {each}", day, time.perf_counter() - started, ceiling, 1, loaded, url)
                     continue
                 for mode in ("own flights", "shared flights"):
                     empty(url)
                     shares: list[list[Delivery]] = [[] for _ in range(workers)]
                     for n, delivery in enumerate(day.deliveries):
                         shares[(delivery.flight if mode == "own flights" else n) % workers].append(delivery)
-                    seconds, failed = load_parallel(url, shares, consumers)
-                    report(f"{workers} workers {each}, {mode}", day, seconds, ceiling, failed, url)
+                    seconds, loaded = load_parallel(url, shares, consumers)
+                    report(f"{workers} workers {each}, {mode}", day, seconds, ceiling, workers, loaded, url)
         print(f"COPY ceiling again at the end (best of 3): {copy_rate(url, day.travellers):,.0f} rows/s")
         print(f"load average at the end (1, 5, 15 min): {' '.join(f'{n:.1f}' for n in os.getloadavg())} "
               f"on {os.cpu_count()} cores")
