@@ -21,10 +21,6 @@ from gtas.model import Message
 from gtas.model.base import Base
 
 CHUNK = 500  # values per IN list
-# Up to this many rows, a table's new rows go in one INSERT shared with other tables rather than by a COPY of their
-# own: COPY has a set-up cost (0.38 ms for 3 rows, where a shared INSERT costs 0.14 ms per table); from about 20
-# to 60 rows on, COPY is the cheaper (measured on PostgreSQL 15, rows of the contact table).
-SHARED_INSERT_ROWS = 30
 _POSTGRESQL = postgresql.dialect()  # type: ignore[no-untyped-call]  # bulk statements spell types its way
 
 
@@ -80,44 +76,32 @@ def insert_rows(session: Session, statement: Insert, rows: list[dict[str, Any]])
         session.execute(statement, rows)
 
 
-def copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Add rows that cannot conflict the fastest way the backend has: COPY on PostgreSQL, executemany elsewhere.
-
-    Every row has the same keys; enums are string enums (they go in as their values); JSON columns take anything
-    orjson serialises (records included, or an ``orjson.Fragment`` of JSON made before).
-    """
-    if not rows:
-        return
-    names = list(rows[0])
-    json = [name for name in names if isinstance(table.c[name].type, JSON)]
-    if not on_postgresql(session):
-        session.execute(table.insert(), [row | {name: orjson.loads(orjson.dumps(row[name])) for name in json}
-                                         for row in rows])
-        return
-    cursor = session.connection().connection.cursor()
-    with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(tuple((row | {name: orjson.dumps(row[name]).decode() for name in json} if json
-                                  else row).values()))
-
-
 def add_rows(session: Session, batches: Mapping[Table, list[dict[str, Any]]]) -> None:
-    """Add rows that cannot conflict to several tables (see ``copy_rows``), in as few round trips as pays.
+    """Add rows that cannot conflict to several tables: one statement on PostgreSQL, executemany elsewhere.
 
-    On PostgreSQL each large batch goes by COPY and the small ones (``SHARED_INSERT_ROWS``) together in one
-    statement of ``INSERT … SELECT FROM json_to_recordset`` parts; elsewhere each table by executemany.
+    On PostgreSQL the statement is an ``INSERT … SELECT FROM json_to_recordset`` per table (joined in one ``WITH``),
+    the rows of each sent as one JSON text that orjson writes in C. Measured against a COPY per table (benchmarks/
+    ingest.py): the worker process, which is what limits loading, spends far less (one round trip in place of three
+    or four per table, and no row formatted in Python), while the server spends a little more parsing JSON.
+    Every row of a table has the same keys; enums are string enums (they go in as their values); JSON columns take
+    anything orjson serialises (records included, or an ``orjson.Fragment`` of JSON made before).
     """
-    small = {table: rows for table, rows in batches.items() if 0 < len(rows) <= SHARED_INSERT_ROWS}
-    if not on_postgresql(session) or len(small) < 2:
-        small = {}
-    for table, rows in batches.items():
-        if table not in small:
-            copy_rows(session, table, rows)
-    if small:
-        parts = [_insert_from_json(table, rows) for table, rows in small.items()]
-        added = ", ".join(f"added_{table.name} AS ({sql})" for table, (sql, _) in zip(small, parts, strict=True))
-        cursor = _psycopg(session).cursor()
-        cursor.execute(f"WITH {added} SELECT 1", [value for _, params in parts for value in params])
+    batches = {table: rows for table, rows in batches.items() if rows}
+    if not batches:
+        return
+    if not on_postgresql(session):
+        for table, rows in batches.items():
+            json = [name for name in rows[0] if isinstance(table.c[name].type, JSON)]
+            session.execute(table.insert(), [row | {name: orjson.loads(orjson.dumps(row[name])) for name in json}
+                                             for row in rows])
+        return
+    parts = [_insert_from_json(table, rows) for table, rows in batches.items()]
+    if len(parts) == 1:
+        sql = parts[0][0]
+    else:
+        added = ", ".join(f"added_{table.name} AS ({sql})" for table, (sql, _) in zip(batches, parts, strict=True))
+        sql = f"WITH {added} SELECT 1"
+    _psycopg(session).cursor().execute(sql, [value for _, params in parts for value in params])
 
 
 def on_postgresql(session: Session) -> bool:

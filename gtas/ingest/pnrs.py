@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from gtas.ingest.context import (
     LoadContext,
+    add_rows,
     chunks,
-    copy_rows,
     insert_bulk,
     insert_rows,
     on_postgresql,
@@ -200,11 +200,11 @@ def _add_versions(session: Session, changed: list[Booking], message_id: int, fli
                   pushed_at: datetime) -> None:
     """A version for each changed PNR; a series loaded again keeps the versions it gave the first time."""
     already = set(session.scalars(_VERSIONED, {"message": message_id}))
-    copy_rows(session, table_of(PnrVersion), [
+    add_rows(session, {table_of(PnrVersion): [
         {"pnr_id": b.id, "message_id": message_id, "flight_id": flight_id, "pushed_at": pushed_at,
          "last_modified": b.record.last_modified, "digest": b.digest,
          "snapshot": orjson.Fragment(b.snapshot)}
-        for b in changed if b.id not in already])
+        for b in changed if b.id not in already]})
 
 
 def _make_current(session: Session, bookings: list[Booking], message_id: int) -> None:
@@ -290,7 +290,7 @@ def _record_pushes(session: Session, rows: list[dict[str, Any]]) -> None:
         return
     table = table_of(PnrPush)
     if session.scalar(_PUSHED, {"message": rows[0]["message_id"]}) is None:
-        copy_rows(session, table, rows)  # the push's first load: no pair can be there yet
+        add_rows(session, {table: rows})  # the push's first load: no pair can be there yet
     elif on_postgresql(session):
         insert_bulk(session, table, rows, "ON CONFLICT DO NOTHING")
     else:

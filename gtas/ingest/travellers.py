@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, delete, func, null, select
 from sqlalchemy.orm import Session
 
-from gtas.ingest.context import chunks, copy_rows, insert_bulk, insert_rows, on_postgresql, table_of, upsert
+from gtas.ingest.context import add_rows, chunks, insert_bulk, insert_rows, on_postgresql, table_of, upsert
 from gtas.ingest.keys import fit_rows
 from gtas.ingest.persons import resolve_persons
 from gtas.model import Document, Traveller, TravellerSource
@@ -115,7 +115,7 @@ def replace_documents(session: Session, listed: Sequence[Listed], warnings: list
          "place_of_issue": d.place_of_issue}
         for item in listed for d in item.record.documents if d.number], warnings)
     unique = {(row["traveller_id"], row["type"], row["number"]): row for row in reversed(rows)}
-    copy_rows(session, table, list(unique.values()))
+    add_rows(session, {table: list(unique.values())})
 
 
 def record_sources(session: Session, listed: Sequence[Listed], message_id: int,
@@ -133,4 +133,4 @@ def record_sources(session: Session, listed: Sequence[Listed], message_id: int,
     if session.scalar(_SOURCED, {"message": message_id}) is not None:
         for chunk in chunks([row["traveller_id"] for row in rows]):  # a series loaded again
             session.execute(delete(table).where(table.c.message_id == message_id, table.c.traveller_id.in_(chunk)))
-    copy_rows(session, table, rows)
+    add_rows(session, {table: rows})

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gtas.generator import flight_with, paxlst_writer, pnrgov_writer
-from gtas.ingest.context import copy_rows, table_of
+from gtas.ingest.context import add_rows, table_of
 from gtas.model import Base, Contact, ContactKind, MessageStatus
 from gtas.model.base import is_bulk_reference
 from tests.ingest.helpers import deliver
@@ -67,7 +67,7 @@ def test_rows_loaded_in_bulk_with_a_missing_reference_are_refused(loaded: Sessio
     rows = [{"kind": ContactKind.EMAIL, "value": "a@example.org", "normalised": "a@example.org", "label": None,
              "traveller_ref": None, "pnr_id": 10**9, "traveller_id": None}]
     with pytest.raises((IntegrityError, psycopg.errors.ForeignKeyViolation)), loaded.begin_nested():
-        copy_rows(loaded, table_of(Contact), rows)
+        add_rows(loaded, {table_of(Contact): rows})
 
 
 @pytest.mark.parametrize("reference", BULK_REFERENCES, ids=_name)
