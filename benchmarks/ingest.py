@@ -193,11 +193,12 @@ def load(url: str, deliveries: list[Delivery], consumers: int,
                 delivery = pending.get_nowait()
             except queue.Empty:
                 break
-            with sessions.begin() as session:
-                message_id = receive(session, delivery.data, channel="cli").id
-            with sessions.begin() as session:
-                message = process(session, session.get_one(Message, message_id), CARD_KEY, home_country=HOME)
-                failed += message.status in (MessageStatus.FAILED_LOAD, MessageStatus.FAILED_PARSE)
+            with db.one_connection(sessions) as on_one:  # one checkout per delivery, as `gtas worker` does
+                with on_one.begin() as session:
+                    message_id = receive(session, delivery.data, channel="cli").id
+                with on_one.begin() as session:
+                    message = process(session, session.get_one(Message, message_id), CARD_KEY, home_country=HOME)
+                    failed += message.status in (MessageStatus.FAILED_LOAD, MessageStatus.FAILED_PARSE)
         failures.append(failed)
 
     threads = [threading.Thread(target=consume) for _ in range(consumers)]

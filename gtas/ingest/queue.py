@@ -21,6 +21,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from pika.exceptions import AMQPError
 from sqlalchemy.orm import Session, sessionmaker
 
+from gtas.db import one_connection
 from gtas.ingest.deliveries import ATTEMPTS_HEADER, TRANSIENT, Delivery, Handling, Outcome, Verdict, handle
 from gtas.model import MessageStatus
 
@@ -161,7 +162,8 @@ class Consumer:
         pause = BACKOFF_FIRST
         while not self.stop.is_set():
             try:
-                return handle(self.sessions, delivery, self.handling)
+                with one_connection(self.sessions) as sessions:
+                    return handle(sessions, delivery, self.handling)
             except TRANSIENT as exc:
                 log.warning("database unavailable: %s; trying again in %.0f s", str(exc).splitlines()[0], pause)
             delivery = dataclasses.replace(delivery, retried=True)  # its bytes may be stored already

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from gtas import db
@@ -81,3 +82,28 @@ def test_committed_rows_do_not_leak_between_tests(session: Session) -> None:
 def test_the_commit_of_the_previous_test_was_rolled_back(session: Session) -> None:
     assert session.scalar(select(Country.name).where(Country.alpha3 == "ZZC")) is None
     assert session.connection().execute(text("SELECT 1")).scalar() == 1
+
+
+def test_one_connection_commits_each_transaction_and_checks_out_once(engine: Engine) -> None:
+    checkouts = []
+
+    def checked_out(*_: object) -> None:
+        checkouts.append(1)
+
+    event.listen(engine, "checkout", checked_out)
+    try:
+        with db.one_connection(db.make_sessionmaker(engine)) as sessions:
+            with sessions.begin() as session:
+                session.add(Country(alpha3="ZZA", name="First"))
+            with pytest.raises(RuntimeError), sessions.begin() as session:
+                session.add(Country(alpha3="ZZB", name="Rolled back"))
+                raise RuntimeError("the second transaction fails")
+            with sessions.begin() as session:
+                assert session.get(Country, "ZZA") is not None  # committed, and still readable here
+                assert session.get(Country, "ZZB") is None
+        with db.make_sessionmaker(engine).begin() as session:  # another connection sees the commit
+            assert session.get(Country, "ZZA") is not None
+            session.delete(session.get_one(Country, "ZZA"))
+    finally:
+        event.remove(engine, "checkout", checked_out)
+    assert len(checkouts) == 2
