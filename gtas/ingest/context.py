@@ -79,7 +79,7 @@ def insert_rows(session: Session, statement: Insert, rows: list[dict[str, Any]])
 def add_rows(session: Session, batches: Mapping[Table, list[dict[str, Any]]]) -> None:
     """Add rows that cannot conflict to several tables: one statement on PostgreSQL, executemany elsewhere.
 
-    On PostgreSQL the statement is an ``INSERT … SELECT FROM json_to_recordset`` per table (joined in one ``WITH``),
+    On PostgreSQL the statement is an ``INSERT … SELECT FROM json_to_recordset`` per table, all in one ``WITH``,
     the rows of each sent as one JSON text that orjson writes in C. Measured against a COPY per table (benchmarks/
     ingest.py): the worker process, which is what limits loading, spends far less (one round trip in place of three
     or four per table, and no row formatted in Python), while the server spends a little more parsing JSON.
@@ -96,12 +96,8 @@ def add_rows(session: Session, batches: Mapping[Table, list[dict[str, Any]]]) ->
                                              for row in rows])
         return
     parts = [_insert_from_json(table, rows) for table, rows in batches.items()]
-    if len(parts) == 1:
-        sql = parts[0][0]
-    else:
-        added = ", ".join(f"added_{table.name} AS ({sql})" for table, (sql, _) in zip(batches, parts, strict=True))
-        sql = f"WITH {added} SELECT 1"
-    _psycopg(session).cursor().execute(sql, [value for _, params in parts for value in params])
+    added = ", ".join(f"added_{table.name} AS ({sql})" for table, (sql, _) in zip(batches, parts, strict=True))
+    _psycopg(session).cursor().execute(f"WITH {added} SELECT 1", [value for _, params in parts for value in params])
 
 
 def on_postgresql(session: Session) -> bool:
