@@ -82,29 +82,44 @@ class Source:
 
 
 class _Context:
-    """What every segment of one interchange shares: the source text and the component separator."""
+    """What every segment of one interchange shares: the source text, the element and component separators."""
 
-    __slots__ = ("component", "source")
+    __slots__ = ("component", "element", "source")
 
-    def __init__(self, source: Source, component: str) -> None:
+    def __init__(self, source: Source, element: str, component: str) -> None:
         self.source = source
+        self.element = element
         self.component = component
 
 
 class Segment:
-    """One segment: its tag and raw elements; components are split on access.
+    """One segment: its tag and raw elements; elements are split on first access, components on each access.
 
     ``get(e, c)`` reads component ``c`` of data element ``e`` (0-based, the tag not counted), ``''`` when absent.
+    A segment keeps the text it was cut from (``text[body:stop]`` are its elements; ``body`` is -1 when it has
+    none): most segments of a push belong to PNRs that are skipped as unchanged, and are never split at all.
     """
 
-    __slots__ = ("_ctx", "elements", "index", "offset", "tag")
+    __slots__ = ("_body", "_ctx", "_elements", "_stop", "_text", "index", "offset", "tag")
 
-    def __init__(self, tag: str, elements: list[str], index: int, offset: int, ctx: _Context) -> None:
+    def __init__(self, tag: str, text: str, body: int, stop: int, index: int, offset: int, ctx: _Context) -> None:
         self.tag = tag
-        self.elements = elements
+        self._text = text
+        self._body = body
+        self._stop = stop
+        self._elements: list[str] | None = None
         self.index = index
         self.offset = offset
         self._ctx = ctx
+
+    @property
+    def elements(self) -> list[str]:
+        """The raw data elements after the tag."""
+        elements = self._elements
+        if elements is None:
+            elements = [] if self._body < 0 else self._text[self._body:self._stop].split(self._ctx.element)
+            self._elements = elements
+        return elements
 
     @property
     def source(self) -> Source:
@@ -173,10 +188,9 @@ class ReleasedSegment(Segment):
 
     __slots__ = ("_unescape",)
 
-    def __init__(
-        self, tag: str, elements: list[str], index: int, offset: int, ctx: _Context, unescape: dict[str, str]
-    ) -> None:
-        super().__init__(tag, elements, index, offset, ctx)
+    def __init__(self, tag: str, text: str, body: int, stop: int, index: int, offset: int, ctx: _Context,
+                 unescape: dict[str, str]) -> None:
+        super().__init__(tag, text, body, stop, index, offset, ctx)
         self._unescape = unescape
 
     def get(self, element: int, component: int = 0) -> str:
@@ -268,15 +282,15 @@ def decode(data: bytes | str) -> tuple[str, list[Diagnostic]]:
 # ------------------------------------------------------------------------------------------ service characters
 
 _START: Final = re.compile(r"UN[ABH](?![A-Z0-9])|UNA")
-_LEADING: Final = frozenset(" \t\r\n\\")
-_TRAILING: Final = frozenset(" \t\r\n")
 _INTERCHANGE_STARTS: Final = frozenset(("UNA", "UNB"))
 _SERVICE_TAGS: Final = frozenset(("UNA", "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ"))
 _UNZ_PATTERNS: Final[dict[ServiceChars, re.Pattern[str]]] = {}
 # Tags already known to be valid: a set lookup instead of a pattern match for every segment.
 _KNOWN_TAGS: Final[set[str]] = set()
 _TAG: Final = re.compile(r"[A-Z][A-Z0-9]{2}")
-_LITERAL_LINE_BREAK: Final = re.compile(r"^(?:\s|\\[rn])+")
+_LEADING: Final = frozenset(" \t\r\n\\")
+_TRAILING: Final = frozenset(" \t\r\n")
+_LITERAL_LINE_BREAK: Final = re.compile(r"(?:\s|\\[rn])+")  # "\r" written out in a log line, and blanks
 
 
 def _find_start(text: str, pos: int) -> re.Match[str] | None:
@@ -401,7 +415,7 @@ class _Tokenizer:
         end = self._interchange_end(pos)
         segments = self.segments
         append = segments.append
-        ctx = _Context(self.source, comp)
+        ctx = _Context(self.source, elem, comp)
         service = self.service
         index = self.index
         known = _KNOWN_TAGS
@@ -412,26 +426,32 @@ class _Tokenizer:
         for raw in self._pieces(pos, end):
             start = offset
             offset += len(raw) + step
+            first, stop = 0, len(raw)  # the segment is raw[first:stop]: blanks around it left out, not copied
             if raw[:1] in _LEADING:
-                stripped = raw.lstrip()
-                if stripped[:1] == "\\":
-                    stripped = _LITERAL_LINE_BREAK.sub("", stripped)
-                start += len(raw) - len(stripped)
-                raw = stripped
-            if raw[-1:] in _TRAILING:
-                raw = raw.rstrip("\r") if line_term else raw.rstrip()
-            if not raw:
+                while first < stop and raw[first].isspace():
+                    first += 1
+                if raw[first:first + 1] == "\\":
+                    blank = _LITERAL_LINE_BREAK.match(raw, first)
+                    if blank is not None:
+                        first = blank.end()
+            if raw[stop - 1:stop] in _TRAILING:
+                while stop > first and (raw[stop - 1] == "\r" if line_term else raw[stop - 1].isspace()):
+                    stop -= 1
+            if first == stop:
                 continue
+            start += first
             unescape = None
-            protected = raw
-            if has_release and rel in raw:
-                protected, unescape = self._protect(raw)
-            elements = protected.split(elem)
-            tag = elements.pop(0)
+            protected, begin, end_at = raw, first, stop
+            if has_release and raw.find(rel, first, stop) >= 0:
+                protected, unescape = self._protect(raw[first:stop])
+                begin, end_at = 0, len(protected)
+            cut = protected.find(elem, begin, end_at)
+            tag = protected[begin:cut] if cut >= 0 else protected[begin:end_at]
+            body = cut + len(elem) if cut >= 0 else -1
             if tag not in known:
                 valid = _valid_tag(tag, comp)
                 if valid is None:
-                    self._bad_tag(raw, start)
+                    self._bad_tag(raw[first:stop], start)
                     continue
                 tag = valid
             if tag in _SERVICE_TAGS:
@@ -440,9 +460,9 @@ class _Tokenizer:
                     return start  # a new interchange begins although this one was not closed by UNZ
                 service.append(len(segments))
             if unescape is None:
-                append(Segment(tag, elements, index, start, ctx))
+                append(Segment(tag, raw, body, stop, index, start, ctx))
             else:
-                append(ReleasedSegment(tag, elements, index, start, ctx, unescape))
+                append(ReleasedSegment(tag, protected, body, end_at, index, start, ctx, unescape))
             index += 1
             if tag == "UNZ":
                 self.index = index
