@@ -55,7 +55,7 @@ def load_api_list(ctx: LoadContext, parsed: ApiMessage, *, complete: bool) -> No
     upsert_travellers(session, flight_id, stale, message.id, authoritative=False, warnings=ctx.warnings)
     replace_documents(session, current, ctx.warnings)
     meta = {"list": {"at": moment[0], "kind": kind, "complete": supersedes}}
-    record_sources(session, listed, message.id, meta)
+    record_sources(session, listed, message.id, meta, again=ctx.again)
     travellers = table_of(Traveller)
     if boarded is not None and listed:
         session.execute(update(travellers).where(travellers.c.id.in_([i.id for i in listed])).values(boarded=boarded))

@@ -37,6 +37,7 @@ class LoadContext:
     home_country: str
     warnings: list[dict[str, Any]] = field(default_factory=list)
     unchanged: Mapping[str, int] = field(default_factory=dict)  # PNR ids by the raw digests of unchanged PNRs
+    again: bool = False  # a series, which may be loaded again (a missing part came): rows it gave before may be there
     flights: set[int] = field(default_factory=set)
     travellers: int = 0
     pnrs: int = 0

@@ -101,7 +101,7 @@ def load_pnr_push(ctx: LoadContext, parsed: PnrMessage, *, complete: bool) -> No
         return
     bookings = _upsert_pnrs(session, records, message.id, ctx.warnings) if records else []
     changed = [b for b in bookings if b.changed]
-    _add_versions(session, changed, message.id, flight_id, pushed_at)
+    _add_versions(session, changed, message.id, flight_id, pushed_at, again=ctx.again)
     _make_current(session, [b for b in changed if b.newest and not b.inserted], message.id)
     _note_raw_digests(session, [b for b in bookings if not b.changed])
     travellers: dict[tuple[int, str], int] = {}
@@ -111,7 +111,8 @@ def load_pnr_push(ctx: LoadContext, parsed: PnrMessage, *, complete: bool) -> No
         travellers = _load_travellers(ctx, flight_id, [b for b in bookings
                                                        if b.changed or b.id not in carried_before])
     _record_pushes(session, [{"pnr_id": pnr_id, "message_id": message.id, "flight_id": flight_id,
-                              "pushed_at": pushed_at} for pnr_id in sorted({b.id for b in bookings} | set(unchanged))])
+                              "pushed_at": pushed_at} for pnr_id in sorted({b.id for b in bookings} | set(unchanged))],
+                   again=ctx.again)
     current = {b.id: b.record for b in changed if b.newest}
     flights = _itinerary_flights(session, [leg for pnr in current.values() for leg in pnr.itinerary])
     rewrite_views(session, current, travellers, flights, ctx.warnings,
@@ -197,9 +198,9 @@ def _compare(session: Session, bookings: dict[PnrKey, Booking], message_id: int,
 
 
 def _add_versions(session: Session, changed: list[Booking], message_id: int, flight_id: int | None,
-                  pushed_at: datetime) -> None:
+                  pushed_at: datetime, *, again: bool) -> None:
     """A version for each changed PNR; a series loaded again keeps the versions it gave the first time."""
-    already = set(session.scalars(_VERSIONED, {"message": message_id}))
+    already = set(session.scalars(_VERSIONED, {"message": message_id})) if again else set()
     add_rows(session, {table_of(PnrVersion): [
         {"pnr_id": b.id, "message_id": message_id, "flight_id": flight_id, "pushed_at": pushed_at,
          "last_modified": b.record.last_modified, "digest": b.digest,
@@ -284,12 +285,12 @@ def _pnr_flights(session: Session, flight_id: int, pnr_ids: set[int], message_id
     return set(stored)
 
 
-def _record_pushes(session: Session, rows: list[dict[str, Any]]) -> None:
+def _record_pushes(session: Session, rows: list[dict[str, Any]], *, again: bool) -> None:
     """Say which push carried which PNRs (each pair once: a series loaded again adds nothing new)."""
     if not rows:
         return
     table = table_of(PnrPush)
-    if session.scalar(_PUSHED, {"message": rows[0]["message_id"]}) is None:
+    if not again or session.scalar(_PUSHED, {"message": rows[0]["message_id"]}) is None:
         add_rows(session, {table: rows})  # the push's first load: no pair can be there yet
     elif on_postgresql(session):
         insert_bulk(session, table, rows, "ON CONFLICT DO NOTHING")
@@ -313,7 +314,7 @@ def _load_travellers(ctx: LoadContext, flight_id: int, bookings: list[Booking]) 
             refs.append((booking.id, traveller.reference or ""))
     upsert_travellers(ctx.session, flight_id, listed, ctx.message.id, authoritative=False, pnr_ids=owners,
                       warnings=ctx.warnings)
-    record_sources(ctx.session, listed, ctx.message.id)
+    record_sources(ctx.session, listed, ctx.message.id, again=ctx.again)
     ctx.travellers += len(listed)
     return {ref: item.id for ref, item in zip(refs, listed, strict=True)}
 

@@ -28,7 +28,7 @@ def load_parsed(session: Session, message: Message, parsed: Sequence[ParsedMessa
     """
     started = perf_counter()
     for attempt in range(1, ATTEMPTS + 1):
-        ctx = LoadContext(session, message, home_country, unchanged=unchanged or {})
+        ctx = LoadContext(session, message, home_country, unchanged=unchanged or {}, again=bool(also))
         try:
             with session.begin_nested():
                 _load(ctx, parsed, complete=complete, also=also)

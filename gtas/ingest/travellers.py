@@ -119,8 +119,11 @@ def replace_documents(session: Session, listed: Sequence[Listed], warnings: list
 
 
 def record_sources(session: Session, listed: Sequence[Listed], message_id: int,
-                   extra: dict[str, Any] | None = None) -> None:
-    """One TravellerSource per traveller and message: the values as sent (a series loaded again says them anew)."""
+                   extra: dict[str, Any] | None = None, *, again: bool) -> None:
+    """One TravellerSource per traveller and message: the values as sent (a series loaded again says them anew).
+
+    ``again``: the message may have been loaded before (``LoadContext.again``); only then can sources be there.
+    """
     rows = []
     seen: set[int] = set()
     for item in listed:
@@ -130,7 +133,7 @@ def record_sources(session: Session, listed: Sequence[Listed], message_id: int,
         fields = {name: value for name in SENT if (value := getattr(item.record, name)) not in (None, [], False)}
         rows.append({"traveller_id": item.id, "message_id": message_id, "fields": fields | (extra or {})})
     table = table_of(TravellerSource)
-    if session.scalar(_SOURCED, {"message": message_id}) is not None:
+    if again and session.scalar(_SOURCED, {"message": message_id}) is not None:
         for chunk in chunks([row["traveller_id"] for row in rows]):  # a series loaded again
             session.execute(delete(table).where(table.c.message_id == message_id, table.c.traveller_id.in_(chunk)))
     add_rows(session, {table: rows})
