@@ -122,6 +122,16 @@ def test_indentation_crlf_and_several_segments_per_line() -> None:
     assert doc.segments[3].get(0) == "FL"
 
 
+def test_elements_leave_out_the_blanks_around_a_segment_and_keep_empty_ones() -> None:
+    text = "UNB+UNOA:4+A+B+250101:1200+R'\r\n  UNH+1+PAXLST \t'\nSRC'\nDAT+'\nRCI++AV:X?'Y:: '\nUNT+5+1'UNZ+1+R'"
+    _, unh, src, dat, rci, _, _ = edifact.read(text).segments
+    assert unh.elements == ["1", "PAXLST"] and len(unh) == 2
+    assert (src.elements, len(src), src.get(0)) == ([], 0, "")
+    assert dat.elements == [""] and len(dat) == 1
+    assert len(rci) == 2 and rci.get(0) == "" and rci.components(1) == ["AV", "X'Y", "", ""]
+    assert unh.elements is unh.elements  # split once, on first access
+
+
 def test_positions_point_at_the_segment() -> None:
     text = "UNB+UNOA:4+A+B+250101:1200+R'\nUNH+1+PAXLST'\n  BGM+745'NAD+FL'\nUNT+4+1'UNZ+1+R'"
     doc = edifact.read(text)
