@@ -734,5 +734,5 @@ def _check_count(seg: Segment, actual: int, what: str, warnings: list[Diagnostic
     declared = seg.get(0).strip()
     if not declared:
         warnings.append(seg.diagnostic(f"{seg.tag} gives no count of {what} (counted {actual})"))
-    elif not declared.isdigit() or int(declared) != actual:
+    elif not declared.isdecimal() or int(declared) != actual:
         warnings.append(seg.diagnostic(f"{seg.tag} says {declared} {what}, counted {actual}"))

@@ -100,7 +100,7 @@ class _Group:
 def _number(value: str) -> int | None:
     """A count such as ``2`` or ``0002``; None when not a whole number."""
     text = value.strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 def _code(value: str) -> str | None:

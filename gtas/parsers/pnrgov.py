@@ -103,7 +103,7 @@ def parse_pnrgov(message: edifact.EdifactMessage, envelope: Envelope) -> Message
 def _clock(value: str) -> tuple[int, int, int] | None:
     """``HHMM`` or ``HHMMSS``."""
     digits = value.strip()
-    if len(digits) == 6 and digits.isdigit():
+    if len(digits) == 6 and digits.isdecimal():
         hm = values.hhmm(digits[:4])
         second = int(digits[4:])
         return (hm[0], hm[1], second) if hm is not None and second < 60 else None
@@ -307,7 +307,7 @@ class _Reader:
             self.out.warnings.append(unh.diagnostic("line break or blank inside the UNH common access reference "
                                                     "removed"))
         sequence, flag = unh.get(3, 0).strip(), unh.get(3, 1).strip().upper()
-        self.out.part = Part(key=key, sequence=int(sequence) if sequence.isdigit() else 1,
+        self.out.part = Part(key=key, sequence=int(sequence) if sequence.isdecimal() else 1,
                              final=flag == "F" if flag else not sequence)
         if not self.raw.body:
             raise ParseError(unh.diagnostic("PNRGOV message without any segment between UNH and UNT",
@@ -591,7 +591,7 @@ class _Reader:
         """Creation date/time in components 4:5, or 3:4 when the empty type component is left out."""
         day, clock = comps[3].strip(), comps[4].strip()
         shifted = comps[2].strip()
-        if len(shifted) == 6 and shifted.isdigit() and not clock and (not day or _clock(day) is not None):
+        if len(shifted) == 6 and shifted.isdecimal() and not clock and (not day or _clock(day) is not None):
             day, clock = shifted, day
         if not day:
             return None
@@ -960,7 +960,7 @@ class _Reader:
         """``618:0123456789:2`` → the two consecutive tag numbers 0123456789 and 0123456790."""
         first = comps[1].replace(" ", "")
         quantity = values.integer(comps[2]) if comps[2] else 1
-        if not first.isdigit():
+        if not first.isdecimal():
             return [first]
         if quantity is None or not 1 <= quantity <= MAX_TAGS_PER_RUN:
             self.warn(seg, f"{comps[2]!r} consecutive bag tags from {first} is not plausible; only the first kept")

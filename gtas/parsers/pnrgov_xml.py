@@ -126,7 +126,7 @@ class _Reader:
         raw = xml.attr(element, name)
         if raw is None:
             return None
-        if not raw.isdigit():
+        if not raw.isdecimal():
             self.warn(f"{name} {raw!r} is not a count; ignored", element, name)
             return None
         return int(raw)

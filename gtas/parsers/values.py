@@ -49,9 +49,9 @@ def _century(yy: int, reference: date | None, *, past: bool) -> int:
 def yymmdd(value: str, reference: date | None = None, *, past: bool = True) -> date | None:
     """``YYMMDD`` (or ``CCYYMMDD``), blanks inside tolerated."""
     digits = value.replace(" ", "")
-    if len(digits) == 8 and digits.isdigit():
+    if len(digits) == 8 and digits.isdecimal():
         return _date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-    if len(digits) != 6 or not digits.isdigit():
+    if len(digits) != 6 or not digits.isdecimal():
         return None
     yy, mm, dd = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
     result = _date(_century(yy, reference, past=past), mm, dd)
@@ -63,9 +63,9 @@ def yymmdd(value: str, reference: date | None = None, *, past: bool = True) -> d
 def ddmmyy(value: str, reference: date | None = None, *, past: bool = False) -> date | None:
     """``DDMMYY`` as in PNRGOV TVL, RCI and DAT (or ``DDMMYYYY``)."""
     digits = value.replace(" ", "")
-    if len(digits) == 8 and digits.isdigit():
+    if len(digits) == 8 and digits.isdecimal():
         return _date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
-    if len(digits) != 6 or not digits.isdigit():
+    if len(digits) != 6 or not digits.isdecimal():
         return None
     return _date(_century(int(digits[4:]), reference, past=past), int(digits[2:4]), int(digits[:2]))
 
@@ -102,7 +102,7 @@ def _ddmmmyy(value: str, reference: date | None, past: bool) -> date | None:
 
 def hhmm(value: str) -> tuple[int, int] | None:
     digits = value.replace(" ", "")
-    if len(digits) != 4 or not digits.isdigit():
+    if len(digits) != 4 or not digits.isdecimal():
         return None
     hour, minute = int(digits[:2]), int(digits[2:])
     if hour == 24 and minute == 0:
@@ -172,11 +172,8 @@ def airport(value: str) -> str | None:
 
 
 def integer(value: str) -> int | None:
-    if value.isdigit():  # the usual case: no regular expression needed
-        try:
-            return int(value)
-        except ValueError:
-            pass  # digits int() does not read, such as "²"
+    if value.isdecimal():  # the usual case (digits that int() reads, unlike "²"): no regular expression needed
+        return int(value)
     m = _DIGITS.search(value)
     return int(m.group()) if m else None
 

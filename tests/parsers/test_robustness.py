@@ -112,6 +112,14 @@ def test_wrongly_encoded_messages_still_read(data: bytes, encoding: str) -> None
     assert_clean(parse(text.encode(encoding, errors="replace")))
 
 
+@pytest.mark.parametrize("digit", "0123456789")
+def test_digits_that_int_cannot_read_are_not_numbers(digit: str) -> None:
+    """Latin-1 superscripts (byte B2 is "²") pass ``str.isdigit()`` but not ``int()``: in a date, a time, a count or
+    a sequence number they make the value unreadable, never an exception."""
+    for source in [*(p.read_bytes() for p in sorted((ROOT / "sample_messages").glob("*.edi"))), SOURCES[-1]]:
+        assert_clean(parse(source.replace(digit.encode(), b"\xb2")))
+
+
 def test_oversized_message_is_read_in_bounded_time() -> None:
     """A 7 MB list of 100,000 persons parses (linear time): nothing quadratic on the way."""
     person = b"NAD+FL+++DOE:JANE'ATT+2++F'DTM+329:800101'DOC+P+X123'DTM+36:300101'"
