@@ -172,7 +172,7 @@ def worker_threads() -> int:
 
 def _count(name: str) -> int:
     value = setting(name)
-    if not value.strip().isdigit() or int(value) < 1:
+    if not value.strip().isdecimal() or int(value) < 1:
         raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
     return int(value)
 

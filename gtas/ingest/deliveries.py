@@ -105,7 +105,7 @@ def read_headers(headers: Mapping[str, Any]) -> Headers | str:
     numbers = {}
     for name in (ATTEMPTS_HEADER, STORED_HEADER):
         text = values[name]
-        if text is not None and not text.isdigit():
+        if text is not None and not text.isdecimal():
             return f"header {name!r} must be a whole number, not {text!r}"
         numbers[name] = None if text is None else int(text)
     return Headers(party, carrier.upper() if carrier else None, numbers[ATTEMPTS_HEADER] or 0, numbers[STORED_HEADER])

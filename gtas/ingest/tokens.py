@@ -84,7 +84,7 @@ def revoke_token(session: Session, prefix_or_id: str) -> ApiToken:
     :raises TokenError: no token, or more than one, matches.
     """
     query = select(ApiToken).options(selectinload(ApiToken.party))
-    if prefix_or_id.isdigit():
+    if prefix_or_id.isdecimal():
         query = query.where(ApiToken.id == int(prefix_or_id))
     else:
         query = query.where(ApiToken.prefix.startswith(prefix_or_id[:DISPLAY_CHARACTERS], autoescape=True))

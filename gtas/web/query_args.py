@@ -15,7 +15,7 @@ def number(args: Mapping[str, str], name: str, problems: list[str]) -> int | Non
     text = args.get(name, "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > MAX_NUMBER_DIGITS:
+    if not text.isdecimal() or len(text) > MAX_NUMBER_DIGITS:
         problems.append(f"{name} must be a whole number, not {text[:20]!r}")
         return None
     return int(text)

@@ -100,6 +100,7 @@ def test_bad_filters_are_explained_and_filter_nothing(app: Flask, client: FlaskC
     assert response.status_code == 200
     assert "traveller must be a whole number" in html and "since must be a time" in html
     assert "user must be at most 64 characters" in html
+    assert "traveller must be a whole number" in client.get("/audit?traveller=²").get_data(as_text=True)
     assert len(arranged(client, trail, "?traveller=abc")) == 5
 
 

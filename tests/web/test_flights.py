@@ -121,6 +121,7 @@ def test_bad_filters_are_named_and_their_defaults_used(
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "past must be a whole number from 0 to 720" in text
+    assert "past must be a whole number" in client.get("/flights?past=²").get_data(as_text=True)  # not for int()
     assert "direction must be inbound or outbound" in text
     assert "airport must be a code of 3 letters or digits" in text
     assert len(table_rows(text, "board")) == sum(1 for f in traffic if f.direction is Direction.INBOUND)

@@ -131,6 +131,7 @@ def test_the_filters_pick_hits(app: Flask, client: FlaskClient, sessions: sessio
     assert "kind must be one of rule, watchlist, link" in page
     assert "severity must be one of low, medium, high, critical" in page
     assert "flight must be a whole number" in page
+    assert "flight must be a whole number" in client.get("/hits?flight=²").get_data(as_text=True)  # not for int()
     assert len(HIT_LINK.findall(page)) == len(every)
 
 

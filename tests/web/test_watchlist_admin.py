@@ -333,6 +333,7 @@ def test_the_entries_table_searches_filters_and_pages(
                     "category must be one of fraud, human_trafficking",
                     "page must be a whole number from 1"):
         assert message in page
+    assert "page must be a whole number" in client.get(f"/watchlists/{watchlist_id}?page=²").get_data(as_text=True)
     assert client.get("/watchlists/999999").status_code == 404
     viewed = events(sessions, "watchlist.entries")
     assert viewed and all(e.object_id == str(watchlist_id) for e in viewed)

@@ -56,7 +56,7 @@ def create() -> ResponseReturnValue:
     session = get_session()
     days_text = request.form.get("days", "").strip() or str(DEFAULT_DAYS)
     try:
-        if not days_text.isdigit():
+        if not days_text.isdecimal():
             raise UserTokenError(f"the lifetime is a whole number of days, not {days_text[:10]!r}")
         token, secret = create_user_token(session, signed_in_user(), request.form.get("name", ""), int(days_text),
                                           now())

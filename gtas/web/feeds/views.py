@@ -37,7 +37,7 @@ def _hours(name: str, allowed: tuple[int, ...], default: int, problems: list[str
     text = request.args.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or int(text) not in allowed:
+    if not text.isdecimal() or int(text) not in allowed:
         problems.append(f"{name} must be one of {', '.join(map(str, allowed))} hours, not {text[:20]!r}")
         return default
     return int(text)

@@ -91,7 +91,7 @@ def _number(args: Mapping[str, str], name: str, default: int, highest: int, prob
     text = args.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or int(text) > highest:
+    if not text.isdecimal() or int(text) > highest:
         problems.append(f"{name} must be a whole number from 0 to {highest}, not {text[:20]!r}")
         return default
     return int(text)

@@ -197,7 +197,7 @@ def _number(name: str, default: int, low: int, high: int) -> int:
     text = request.args.get(name, "")
     if not text:
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not text.isdecimal() or not low <= int(text) <= high:
         abort(400, description=f"{name} must be a whole number from {low} to {high}")
     return int(text)
 

@@ -160,6 +160,6 @@ def _limit(text: str) -> int:
     text = text.strip()
     if not text:
         return DEFAULT_LIMIT
-    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+    if not text.isdecimal() or not 1 <= int(text) <= MAX_LIMIT:
         raise SearchError(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {text[:20]!r}")
     return int(text)

@@ -116,7 +116,7 @@ def read_filters(args: Mapping[str, str], categories: Collection[str]) -> tuple[
         problems.append(f"category must be one of {', '.join(sorted(categories))}, not {category[:50]!r}")
         category = ""
     page_text = args.get("page", "").strip() or "1"
-    page = int(page_text) if page_text.isdigit() and len(page_text) < 7 else 0
+    page = int(page_text) if page_text.isdecimal() and len(page_text) < 7 else 0
     if page < 1:
         problems.append(f"page must be a whole number from 1, not {page_text[:20]!r}")
         page = 1

@@ -140,7 +140,7 @@ def new_entry() -> ResponseReturnValue:
     source = request.values.get("traveller", "").strip()
     traveller = _traveller(source) if source else None
     chosen = request.values.get("watchlist", "").strip()
-    watchlist = session.get(Watchlist, int(chosen)) if chosen.isdigit() and len(chosen) < 12 else None
+    watchlist = session.get(Watchlist, int(chosen)) if chosen.isdecimal() and len(chosen) < 12 else None
     if request.method == "GET":
         form = forms.traveller_form(traveller) if traveller is not None else forms.Form()
         if traveller is not None:
@@ -267,7 +267,7 @@ def _traveller(text: str) -> Traveller:
 
     :raise 404: not a traveller id, no such traveller, or not on the user's airports.
     """
-    if not text.isdigit() or len(text) > 12:
+    if not text.isdecimal() or len(text) > 12:
         abort(404)
     return visible_traveller(get_session(), int(text), signed_in_user())
 
