@@ -8,6 +8,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from gtas.numbers import whole_number
+
 
 @dataclass(frozen=True, slots=True)
 class Setting:
@@ -172,9 +174,10 @@ def worker_threads() -> int:
 
 def _count(name: str) -> int:
     value = setting(name)
-    if not value.strip().isdecimal() or int(value) < 1:
-        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
-    return int(value)
+    number = whole_number(value.strip())
+    if number is None or number < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {value[:20]!r}")
+    return number
 
 
 def card_key() -> bytes:

@@ -24,6 +24,7 @@ from gtas.ingest.load import process
 from gtas.ingest.scope import process_in_scope
 from gtas.ingest.store import receive
 from gtas.model import Channel, Message, MessageStatus, Party
+from gtas.numbers import whole_number
 from gtas.parsers.records import Diagnostic, to_jsonable
 
 log = logging.getLogger(__name__)
@@ -105,9 +106,9 @@ def read_headers(headers: Mapping[str, Any]) -> Headers | str:
     numbers = {}
     for name in (ATTEMPTS_HEADER, STORED_HEADER):
         text = values[name]
-        if text is not None and not text.isdecimal():
-            return f"header {name!r} must be a whole number, not {text!r}"
-        numbers[name] = None if text is None else int(text)
+        numbers[name] = None if text is None else whole_number(text)
+        if text is not None and numbers[name] is None:
+            return f"header {name!r} must be a whole number, not {text[:20]!r}"
     return Headers(party, carrier.upper() if carrier else None, numbers[ATTEMPTS_HEADER] or 0, numbers[STORED_HEADER])
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from gtas.model import ApiToken, Party, PartyKind
+from gtas.numbers import whole_number
 
 TOKEN_PREFIX = "gtas_"
 DISPLAY_CHARACTERS = 12  # what ``prefix`` keeps: "gtas_" and 7 random characters, enough to tell tokens apart
@@ -84,8 +85,9 @@ def revoke_token(session: Session, prefix_or_id: str) -> ApiToken:
     :raises TokenError: no token, or more than one, matches.
     """
     query = select(ApiToken).options(selectinload(ApiToken.party))
-    if prefix_or_id.isdecimal():
-        query = query.where(ApiToken.id == int(prefix_or_id))
+    token_id = whole_number(prefix_or_id)
+    if token_id is not None:
+        query = query.where(ApiToken.id == token_id)
     else:
         query = query.where(ApiToken.prefix.startswith(prefix_or_id[:DISPLAY_CHARACTERS], autoescape=True))
     matches = list(session.scalars(query))

@@ -6,7 +6,8 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 
-MAX_NUMBER_DIGITS = 12
+from gtas.numbers import whole_number
+
 _CODE = re.compile(r"[A-Z0-9]{2,3}")
 
 
@@ -15,10 +16,10 @@ def number(args: Mapping[str, str], name: str, problems: list[str]) -> int | Non
     text = args.get(name, "").strip()
     if not text:
         return None
-    if not text.isdecimal() or len(text) > MAX_NUMBER_DIGITS:
+    value = whole_number(text)
+    if value is None:
         problems.append(f"{name} must be a whole number, not {text[:20]!r}")
-        return None
-    return int(text)
+    return value
 
 
 def choice(args: Mapping[str, str], name: str, allowed: Collection[str], problems: list[str]) -> str | None:

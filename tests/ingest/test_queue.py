@@ -95,6 +95,7 @@ POISON: list[tuple[bytes, dict[str, Any], str]] = [
     (TEXTS[0].encode(), {PARTY_HEADER: "Acme", CARRIER_HEADER: "ZZ"}, "party 'Acme' may not send for carrier ZZ"),
     (TEXTS[0].encode(), {ATTEMPTS_HEADER: "many"}, "header 'gtas-attempts' must be a whole number"),
     (TEXTS[0].encode(), {ATTEMPTS_HEADER: "²"}, "header 'gtas-attempts' must be a whole number"),  # not for int()
+    (TEXTS[0].encode(), {ATTEMPTS_HEADER: "9" * 5000}, "header 'gtas-attempts' must be a whole number"),
     (TEXTS[0].encode(), {PARTY_HEADER: b"\xff\xfe"}, "header 'party' is not UTF-8 text"),
     (TEXTS[0].encode(), {PARTY_HEADER: ["Acme"]}, "header 'party' must be text, not list"),
     (b"", {STORED_HEADER: 999999}, "header 'gtas-message-id' names no stored message: 999999"),

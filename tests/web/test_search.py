@@ -153,6 +153,7 @@ def test_a_user_finds_only_travellers_of_his_airports(
     ({"q": "smith", "born": "long ago"}, "a date of birth (born) goes with a name search"),
     ({"q": "smith", "limit": "0"}, "limit must be a whole number from 1 to 200"),
     ({"q": "smith", "limit": "²"}, "limit must be a whole number from 1 to 200"),  # isdigit(), but not for int()
+    ({"q": "smith", "limit": "9" * 5000}, "limit must be a whole number from 1 to 200"),  # too long for int()
 ])
 def test_a_bad_search_is_refused_with_the_reason(app: Flask, client: FlaskClient, sessions: sessionmaker[Session],
                                                  args: dict[str, str], message: str) -> None:

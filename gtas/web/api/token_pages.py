@@ -6,6 +6,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from gtas.model import UserToken
+from gtas.numbers import whole_number
 from gtas.web import audit
 from gtas.web.api.user_tokens import (
     DEFAULT_DAYS,
@@ -56,10 +57,10 @@ def create() -> ResponseReturnValue:
     session = get_session()
     days_text = request.form.get("days", "").strip() or str(DEFAULT_DAYS)
     try:
-        if not days_text.isdecimal():
+        days = whole_number(days_text)
+        if days is None:
             raise UserTokenError(f"the lifetime is a whole number of days, not {days_text[:10]!r}")
-        token, secret = create_user_token(session, signed_in_user(), request.form.get("name", ""), int(days_text),
-                                          now())
+        token, secret = create_user_token(session, signed_in_user(), request.form.get("name", ""), days, now())
     except UserTokenError as exc:
         session.rollback()
         flash(f"No token was created: {exc}.", "error")

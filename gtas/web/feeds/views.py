@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from gtas.ingest.deliveries import Handling
 from gtas.model import Channel, Message, MessageStatus, User, UserRole
+from gtas.numbers import whole_number
 from gtas.web import audit
 from gtas.web.auth.guard import roles
 from gtas.web.auth.identity import signed_in_user
@@ -37,10 +38,11 @@ def _hours(name: str, allowed: tuple[int, ...], default: int, problems: list[str
     text = request.args.get(name, "").strip()
     if not text:
         return default
-    if not text.isdecimal() or int(text) not in allowed:
+    hours = whole_number(text)
+    if hours is None or hours not in allowed:
         problems.append(f"{name} must be one of {', '.join(map(str, allowed))} hours, not {text[:20]!r}")
         return default
-    return int(text)
+    return hours
 
 
 @bp.get("")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from gtas.model import Airport, Direction, Flight, Hit, HitKind, HitStatus, Traveller
 from gtas.model.watchlist import WatchlistSeverity as Severity
+from gtas.numbers import whole_number
 from gtas.parsers.records import Role
 from gtas.web.paging import page_count
 
@@ -91,10 +92,11 @@ def _number(args: Mapping[str, str], name: str, default: int, highest: int, prob
     text = args.get(name, "").strip()
     if not text:
         return default
-    if not text.isdecimal() or int(text) > highest:
+    number = whole_number(text)
+    if number is None or number > highest:
         problems.append(f"{name} must be a whole number from 0 to {highest}, not {text[:20]!r}")
         return default
-    return int(text)
+    return number
 
 
 def _code(args: Mapping[str, str], name: str, length: int, problems: list[str]) -> str:

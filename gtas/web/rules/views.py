@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from gtas.categories import category_choices, category_labels
 from gtas.model import Airport, Rule, RuleVersion, UserRole
+from gtas.numbers import whole_number
 from gtas.rules.conditions import InvalidConditions
 from gtas.rules.engine import MAX_BACKTEST_DAYS, RuleSpec, backtest, save_rule
 from gtas.web import audit
@@ -197,9 +198,10 @@ def _number(name: str, default: int, low: int, high: int) -> int:
     text = request.args.get(name, "")
     if not text:
         return default
-    if not text.isdecimal() or not low <= int(text) <= high:
+    number = whole_number(text)
+    if number is None or not low <= number <= high:
         abort(400, description=f"{name} must be a whole number from {low} to {high}")
-    return int(text)
+    return number
 
 
 @bp.get("/<int:rule_id>/versions")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from gtas.numbers import whole_number
 from gtas.rules.matching.normalise import birth_date, document_number, name_form
 from gtas.rules.matching.person import Name
 
@@ -160,6 +161,7 @@ def _limit(text: str) -> int:
     text = text.strip()
     if not text:
         return DEFAULT_LIMIT
-    if not text.isdecimal() or not 1 <= int(text) <= MAX_LIMIT:
+    limit = whole_number(text)
+    if limit is None or not 1 <= limit <= MAX_LIMIT:
         raise SearchError(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {text[:20]!r}")
-    return int(text)
+    return limit
