@@ -6,9 +6,14 @@ MAX_DIGITS = 12
 
 
 def whole_number(text: str) -> int | None:
-    """The number written by up to 12 decimal digits, else None.
+    """The number written by decimal digits, at most 12 of them after any leading zeros, else None.
 
     ``int()`` alone is not the test: it refuses "²", which ``str.isdigit()`` calls a digit, and more than 4,300
-    digits, and it accepts signs, blanks and underscores.
+    digits (leading zeros included), and it accepts signs, blanks and underscores.
     """
-    return int(text) if text.isdecimal() and len(text) <= MAX_DIGITS else None
+    if not text.isdecimal():
+        return None
+    digits = text.lstrip("0")
+    if not digits:
+        return 0
+    return int(digits) if len(digits) <= MAX_DIGITS else None

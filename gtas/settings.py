@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from gtas import config
 from gtas.model import Hit, HitKind, HitStatus, RiskBand, Setting, TravellerRisk
 from gtas.model.base import utcnow
+from gtas.numbers import whole_number
 
 BANDS = "risk_bands"
 RETENTION = "retention"
@@ -153,11 +154,10 @@ def check_retention(depersonalise_months: str, delete_months: str, enabled: bool
     """
     months: dict[str, int] = {}
     for name, text in (("depersonalise", depersonalise_months), ("delete", delete_months)):
-        try:
-            months[name] = int(text.strip())
-        except ValueError:
-            raise SettingError(f"the months until data is {name}d must be a whole number, "
-                               f"not {text.strip()[:20]!r}") from None
+        number = whole_number(text.strip())
+        if number is None:
+            raise SettingError(f"the months until data is {name}d must be a whole number, not {text.strip()[:20]!r}")
+        months[name] = number
         if not 1 <= months[name] <= MAX_MONTHS:
             raise SettingError(f"the months until data is {name}d must be between 1 and {MAX_MONTHS}")
     if months["depersonalise"] > months["delete"]:

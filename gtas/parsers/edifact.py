@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
+from gtas.numbers import whole_number
 from gtas.parsers.records import Diagnostic, ParseError
 
 __all__ = [
@@ -734,5 +735,5 @@ def _check_count(seg: Segment, actual: int, what: str, warnings: list[Diagnostic
     declared = seg.get(0).strip()
     if not declared:
         warnings.append(seg.diagnostic(f"{seg.tag} gives no count of {what} (counted {actual})"))
-    elif not declared.isdecimal() or int(declared) != actual:
+    elif whole_number(declared) != actual:
         warnings.append(seg.diagnostic(f"{seg.tag} says {declared} {what}, counted {actual}"))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from gtas.numbers import whole_number
 from gtas.parsers import Envelope, edifact, register, values
 from gtas.parsers.records import (
     Address,
@@ -99,8 +100,7 @@ class _Group:
 
 def _number(value: str) -> int | None:
     """A count such as ``2`` or ``0002``; None when not a whole number."""
-    text = value.strip()
-    return int(text) if text.isdecimal() else None
+    return whole_number(value.strip())
 
 
 def _code(value: str) -> str | None:

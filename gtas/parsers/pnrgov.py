@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Final
 
+from gtas.numbers import whole_number
 from gtas.parsers import Envelope, edifact, register, values
 from gtas.parsers import pnrgov_ssr as text
 from gtas.parsers.edifact import Segment
@@ -307,7 +308,8 @@ class _Reader:
             self.out.warnings.append(unh.diagnostic("line break or blank inside the UNH common access reference "
                                                     "removed"))
         sequence, flag = unh.get(3, 0).strip(), unh.get(3, 1).strip().upper()
-        self.out.part = Part(key=key, sequence=int(sequence) if sequence.isdecimal() else 1,
+        position = whole_number(sequence)
+        self.out.part = Part(key=key, sequence=1 if position is None else position,
                              final=flag == "F" if flag else not sequence)
         if not self.raw.body:
             raise ParseError(unh.diagnostic("PNRGOV message without any segment between UNH and UNT",
@@ -960,12 +962,12 @@ class _Reader:
         """``618:0123456789:2`` → the two consecutive tag numbers 0123456789 and 0123456790."""
         first = comps[1].replace(" ", "")
         quantity = values.integer(comps[2]) if comps[2] else 1
-        if not first.isdecimal():
+        start = whole_number(first)
+        if start is None:
             return [first]
         if quantity is None or not 1 <= quantity <= MAX_TAGS_PER_RUN:
             self.warn(seg, f"{comps[2]!r} consecutive bag tags from {first} is not plausible; only the first kept")
             return [first]
-        start = int(first)
         return [str(start + k).zfill(len(first)) for k in range(quantity)]
 
     def kilograms(self, amount: float | None, unit: str) -> float | None:

@@ -31,6 +31,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from xml.etree.ElementTree import Element
 
+from gtas.numbers import whole_number
 from gtas.parsers import values
 from gtas.parsers import xmltree as xml
 from gtas.parsers.records import (
@@ -126,10 +127,10 @@ class _Reader:
         raw = xml.attr(element, name)
         if raw is None:
             return None
-        if not raw.isdecimal():
+        number = whole_number(raw)
+        if number is None:
             self.warn(f"{name} {raw!r} is not a count; ignored", element, name)
-            return None
-        return int(raw)
+        return number
 
     def amount(self, element: Element | None, name: str) -> str | None:
         """Decimal amount attribute as normalised text; a bad value is a warning and gives None."""

@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Final
 
+from gtas.numbers import whole_number
+
 MONTHS: Final = {m: i for i, m in enumerate(
     ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1)}
 
@@ -172,10 +174,10 @@ def airport(value: str) -> str | None:
 
 
 def integer(value: str) -> int | None:
-    if value.isdecimal():  # the usual case (digits that int() reads, unlike "²"): no regular expression needed
-        return int(value)
+    if value.isdecimal():  # the usual case: no regular expression needed
+        return whole_number(value)
     m = _DIGITS.search(value)
-    return int(m.group()) if m else None
+    return whole_number(m.group()) if m else None
 
 
 def decimal(value: str, decimal_mark: str = ".") -> float | None:
@@ -241,7 +243,7 @@ def bag_tags(first: str, count: int) -> list[str]:
     """
     head = first.rstrip("0123456789")
     digits = first[len(head):]
-    if not digits or count <= 1:
+    start = whole_number(digits) if digits else None
+    if start is None or count <= 1:
         return [first]
-    start, width = int(digits), len(digits)
-    return [f"{head}{start + i:0{width}d}" for i in range(count)]
+    return [f"{head}{start + i:0{len(digits)}d}" for i in range(count)]

@@ -393,6 +393,13 @@ def test_bad_dates_and_counts_are_warnings() -> None:
     assert (created.line, created.column) == (2, 7)
 
 
+def test_a_count_too_long_for_int_is_a_warning() -> None:
+    """More than 4,300 digits make ``int()`` raise: such a count is unreadable, like any other bad count."""
+    pnr = only_pnr(read(FULL.replace('NumberOfPassengers="2"', f'NumberOfPassengers="{"9" * 5000}"')))
+    assert pnr.passenger_count is None
+    assert "PNR@NumberOfPassengers" in {w.tag for w in pnr.warnings}
+
+
 def test_attribute_names_compared_without_case() -> None:
     document = ('<PNR><BookingRefID id="CASE01"/><POS><Source ISOCOuntry="FRA" pseudocitycode="PAR1"/></POS>'
                 "</PNR>")

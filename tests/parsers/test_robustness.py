@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -118,6 +119,18 @@ def test_digits_that_int_cannot_read_are_not_numbers(digit: str) -> None:
     a sequence number they make the value unreadable, never an exception."""
     for source in [*(p.read_bytes() for p in sorted((ROOT / "sample_messages").glob("*.edi"))), SOURCES[-1]]:
         assert_clean(parse(source.replace(digit.encode(), b"\xb2")))
+
+
+@pytest.mark.parametrize("padding", [b"9" * 5000, b"0" * 5000], ids=["too-many-digits", "leading-zeros"])
+def test_numbers_too_long_for_int_are_not_numbers(padding: bytes) -> None:
+    """``int()`` refuses more than 4,300 digits, leading zeros included: a count, sequence number, quantity or bag
+    tag that long is unreadable, or (zeros) read as the number they pad, never an exception."""
+    small = [p.read_bytes() for p in sorted((ROOT / "sample_messages").glob("*.edi")) if p.stat().st_size < 10_000]
+    for source in [*small, SOURCES[-1]]:
+        result = parse(re.sub(rb"\d+", lambda run: padding + run[0], source))
+        assert_clean(result)
+        miscounts = [w for m in result.messages for w in m.warnings if "segments from UNH to UNT" in w.message]
+        assert bool(miscounts) == (padding[0] == ord("9"))
 
 
 def test_oversized_message_is_read_in_bounded_time() -> None:
