@@ -18,7 +18,16 @@ consumers. Generation is not timed.
 Reported per run: travellers/s (distinct API travellers of the day) and records/s (every traveller record loaded:
 API list plus each push's PNR passengers), each also as a fraction of the COPY ceiling; the CPU time of a worker
 process as a share of the run's time (near 100 %, the worker process is what limits the run, and the database server
-waits for it); and the traveller and person rows at the end, which must be the same for every run.
+waits for it); the CPU time of the database server's processes (read from /proc when the server runs on this
+machine, as a share of the run's time: 150 % is one and a half cores); and the traveller and person rows at the end,
+which must be the same for every run.
+
+After the first run, two figures bound what any worker could reach with this data model on this machine:
+- the floor: the rows the day left in the tables loading fills, copied back with a bare COPY into empty tables like
+  them (indexes included, foreign keys left out), one transaction per table. The database does at least this much
+  (it also merges: upserts, rewritten views, look-ups), whatever the worker does;
+- the CPU budget: at 1/40 of the ceiling the day must load in so many seconds, which on this machine's cores allow so
+  many CPU-seconds for the worker and the database server together (when both run here).
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import psycopg
 from sqlalchemy import ForeignKeyConstraint, make_url, text
@@ -55,6 +65,7 @@ HOME = "USA"
 LATE_SHARE = (0.15, 0.05)  # bookings not yet made at T-72h, at T-24h
 CHANGED_SHARE = 0.1  # bookings that change between two pushes (check-in adds seats and bags)
 CANCELLED_SHARE = 0.05  # bookings at T-72h that are gone by T-24h
+GOAL = 40  # issue 3: a worker process loads at least 1/40 of the COPY ceiling
 
 
 @dataclass(slots=True)
@@ -175,6 +186,26 @@ class Loaded:
     cpu: float
 
 
+def server_cpu(url: str) -> float | None:
+    """CPU seconds the database server's processes have spent so far, when it runs on this machine (Linux's /proc).
+
+    A backend that has ended is counted in its parent's time for reaped children, so the sum over the server's
+    processes of their own and their reaped children's time only grows. None when the server is elsewhere.
+    """
+    if make_url(url).host not in ("127.0.0.1", "localhost", "::1", None):
+        return None
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if (proc / "comm").read_text().strip() != "postgres":
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+        total += sum(int(n) for n in fields[11:15])  # utime, stime, cutime, cstime
+    return total / ticks if total else None
+
+
 def load(url: str, deliveries: list[Delivery], consumers: int,
          ready: multiprocessing.synchronize.Barrier | None = None) -> Loaded:
     """Receive and process each delivery as a worker process does, with this many consumer threads taking the next
@@ -262,6 +293,37 @@ def copy_ceiling(url: str, rows: int) -> float:
     return seconds
 
 
+def loaded_tables(url: str) -> list[str]:
+    """The tables loading fills: empty now (after ``empty``), unlike the reference data."""
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        return [table.name for table in Base.metadata.sorted_tables
+                if connection.execute(f"SELECT NOT EXISTS (SELECT FROM {table.name})").fetchone() == (True,)]
+
+
+def copy_floor(url: str, tables: list[str]) -> tuple[int, int, float]:
+    """The rows a load left in these tables, how many of them it filled, and the seconds to COPY the rows into
+    empty tables like them."""
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    rows, filled, seconds = 0, 0, 0.0
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        for table in tables:
+            count = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+            if not count:
+                continue
+            rows, filled = rows + count, filled + 1
+            with connection.cursor().copy(f"COPY {table} TO STDOUT (FORMAT binary)") as out:
+                data = b"".join(bytes(block) for block in out)
+            connection.execute(f"CREATE TABLE floor_copy (LIKE {table} INCLUDING ALL)")
+            started = time.perf_counter()
+            with connection.transaction(), connection.cursor().copy(
+                    "COPY floor_copy FROM STDIN (FORMAT binary)") as copy:
+                copy.write(data)
+            seconds += time.perf_counter() - started
+            connection.execute("DROP TABLE floor_copy")
+    return rows, filled, seconds
+
+
 def tally(url: str) -> tuple[int, int]:
     """Traveller and person rows: the same after every run, whatever the number of workers."""
     engine = db.make_engine(url, poolclass=NullPool)
@@ -272,13 +334,34 @@ def tally(url: str) -> tuple[int, int]:
     return travellers, persons
 
 
-def report(label: str, day: Day, seconds: float, ceiling: float, workers: int, loaded: Loaded, url: str) -> None:
+def report(label: str, day: Day, seconds: float, ceiling: float, workers: int, loaded: Loaded,
+           server: float | None, url: str) -> None:
     rate, records = day.travellers / seconds, day.records / seconds
     busy = loaded.cpu / workers / seconds  # a worker process near 100 % is the bottleneck, not the database
+    database, spent = ("", "") if server is None else (f"{server / seconds:.0%}", f"{loaded.cpu + server:.1f}")
     travellers, persons = tally(url)
     print(f"{label:<40} {seconds:7.1f} s {rate:12,.0f} {records:10,.0f} {f'1/{ceiling / rate:.0f}':>13} "
-          f"{f'1/{ceiling / records:.0f}':>10} {busy:12.0%} {loaded.failed:7} {travellers:>10,} {persons:>8,}",
-          flush=True)
+          f"{f'1/{ceiling / records:.0f}':>10} {busy:12.0%} {database:>7} {spent:>6} {loaded.failed:7} "
+          f"{travellers:>10,} {persons:>8,}", flush=True)
+
+
+def report_budget(day: Day, ceiling: float) -> None:
+    """The CPU budget of the goal (see the module's docstring)."""
+    budget, cores = day.travellers / (ceiling / GOAL), os.cpu_count() or 1
+    print(f"goal: 1/{GOAL} of COPY is the day in {budget:.1f} s, so at most {cores * budget:.1f} CPU-seconds on "
+          f"{cores} cores for the worker and the database together (column CPU s)", flush=True)
+
+
+def report_floor(day: Day, ceiling: float, url: str, tables: list[str]) -> None:
+    """The floor of the data model (see the module's docstring), from what the run before left."""
+    rows, filled, seconds = copy_floor(url, tables)
+    print(f"  floor: the {rows:,} rows the day left in {filled} tables ({rows / day.travellers:.0f} per "
+          f"traveller), copied into empty tables like them: {seconds:.2f} s, or {day.travellers / seconds:,.0f} "
+          f"travellers/s (1/{ceiling * seconds / day.travellers:.0f} of COPY) for the database alone", flush=True)
+
+
+def _since(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
 
 
 def main() -> int:
@@ -304,24 +387,34 @@ def main() -> int:
     with bench_database(args.database_url) as url:
         ceiling = copy_rate(url, day.travellers)
         print(f"COPY ceiling (best of 3): {ceiling:,.0f} rows/s")
+        report_budget(day, ceiling)
         print(f"{'run':<40} {'time':>9} {'travellers/s':>12} {'records/s':>10} {'of COPY (tr)':>13} "
-              f"{'(records)':>10} {'worker CPU':>12} {'failed':>7} {'travellers':>10} {'persons':>8}")
+              f"{'(records)':>10} {'worker CPU':>12} {'db CPU':>7} {'CPU s':>6} {'failed':>7} {'travellers':>10} "
+              f"{'persons':>8}")
+        empty(url)
+        tables, floored = loaded_tables(url), False
         for workers in counts:
             for consumers in consumer_counts:
                 each = f"× {consumers} consumer{'s' if consumers > 1 else ''}"
                 if workers == 1:
                     empty(url)
-                    started = time.perf_counter()
+                    started, server = time.perf_counter(), server_cpu(url)
                     loaded = load(url, day.deliveries, consumers)
-                    report(f"1 worker {each}", day, time.perf_counter() - started, ceiling, 1, loaded, url)
+                    seconds, server = time.perf_counter() - started, _since(server, server_cpu(url))
+                    report(f"1 worker {each}", day, seconds, ceiling, 1, loaded, server, url)
+                    if not floored:
+                        report_floor(day, ceiling, url, tables)
+                        floored = True
                     continue
                 for mode in ("own flights", "shared flights"):
                     empty(url)
                     shares: list[list[Delivery]] = [[] for _ in range(workers)]
                     for n, delivery in enumerate(day.deliveries):
                         shares[(delivery.flight if mode == "own flights" else n) % workers].append(delivery)
+                    server = server_cpu(url)
                     seconds, loaded = load_parallel(url, shares, consumers)
-                    report(f"{workers} workers {each}, {mode}", day, seconds, ceiling, workers, loaded, url)
+                    server = _since(server, server_cpu(url))
+                    report(f"{workers} workers {each}, {mode}", day, seconds, ceiling, workers, loaded, server, url)
         print(f"COPY ceiling again at the end (best of 3): {copy_rate(url, day.travellers):,.0f} rows/s")
         print(f"load average at the end (1, 5, 15 min): {' '.join(f'{n:.1f}' for n in os.getloadavg())} "
               f"on {os.cpu_count()} cores")
