@@ -1,4 +1,4 @@
-"""Whole numbers read from text that anyone may send: query strings, form fields, message headers, settings."""
+"""Whole numbers read from text that anyone may send: messages, query strings, form fields, AMQP headers, settings."""
 
 from __future__ import annotations
 

@@ -558,7 +558,9 @@ def test_retention_periods_are_validated_and_saved(app: Flask, client: FlaskClie
         as_text=True)
     for form, problem in (({"depersonalise_months": "12", "delete_months": "6"}, "depersonalised before"),
                           ({"depersonalise_months": "0", "delete_months": "6"}, "between 1 and"),
-                          ({"depersonalise_months": "six", "delete_months": "6"}, "whole number")):
+                          ({"depersonalise_months": "six", "delete_months": "6"}, "whole number"),
+                          ({"depersonalise_months": "+6", "delete_months": "1_2"}, "whole number"),  # int() takes
+                          ({"depersonalise_months": "6", "delete_months": "9" * 5000}, "whole number")):
         response = post_form(client, "/admin/settings/retention", form)
         assert response.status_code == 400 and problem in response.get_data(as_text=True), form
     saved = post_form(client, "/admin/settings/retention", {"depersonalise_months": "3", "delete_months": "24",
