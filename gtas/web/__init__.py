@@ -41,6 +41,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         feeds,
         flights,
         hits,
+        paths,
         rules,
         search,
         travellers,
@@ -52,6 +53,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     given = dict(overrides or {})
     app.config.update({name: given[name] if name in given else read() for name, read in _defaults().items()})
     app.config.update(given)
+    paths.init_app(app)  # before any route
     database.init_app(app)
     errors.init_app(app)
     messages.init_app(app)

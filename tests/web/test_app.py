@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
+from gtas.model import UserRole
 from gtas.web import create_app
 from gtas.web.errors import SECURITY_HEADERS
+from gtas.web.paths import MAX_ID
+from tests.web.auth_helpers import sign_in_as
 
 
 def test_overrides_reach_the_config(app: Flask) -> None:
@@ -22,6 +28,32 @@ def test_every_response_has_the_security_headers(client: FlaskClient) -> None:
     assert response.status_code == 404 and response.get_json()["error"] == "Not Found"
     for name, value in SECURITY_HEADERS.items():
         assert response.headers[name] == value
+
+
+def test_every_id_in_a_path_is_bounded(app: Flask) -> None:
+    """No route takes an id longer than the ids read from query strings: the database driver would overflow."""
+    urls = app.url_map.bind("localhost")
+    bounded = 0
+    for rule in app.url_map.iter_rules():
+        ids = re.findall(r"<int:(\w+)>", rule.rule)
+        if not ids:
+            continue
+        method = min((rule.methods or {"GET"}) - {"HEAD", "OPTIONS"})
+        other = {name: "x" for name in rule.arguments if name not in ids}
+        largest, beyond = (urls.build(rule.endpoint, {**other, **dict.fromkeys(ids, n)}) for n in (MAX_ID, MAX_ID + 1))
+        assert urls.match(largest, method)[0] == rule.endpoint
+        with pytest.raises((NotFound, MethodNotAllowed)):  # 405: another method's rule has the same path
+            urls.match(beyond, method)
+        bounded += 1
+    assert bounded >= 20
+
+
+def test_an_id_too_large_for_the_database_is_no_such_page(app: Flask, client: FlaskClient,
+                                                          sessions: sessionmaker[Session]) -> None:
+    sign_in_as(app, client, sessions, UserRole.ADMINISTRATOR)
+    assert client.get("/admin/users/1").status_code == 200  # the administrator, the first user
+    for number in ("9" * 20, "9" * 5000):  # 2**63 and more: an overflow in the driver; 4,300 digits and more: int()
+        assert client.get(f"/admin/users/{number}").status_code == 404
 
 
 def test_settings_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
