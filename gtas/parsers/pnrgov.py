@@ -519,7 +519,7 @@ class _Reader:
     def reconcile(self, leg: FlightLeg, seg: Segment) -> None:
         """Swap marketing and operating numbers when the TVL gave the pushed flight's number to the marketer."""
         prime = self.prime
-        if (prime is not None and leg is not prime and leg.operating_number
+        if (prime is not None and leg is not prime and leg.operating_number and prime.number
                 and leg.operating_carrier == prime.carrier and leg.number == prime.number
                 and leg.operating_number != prime.number
                 and (leg.origin, leg.destination) == (prime.origin, prime.destination)):

@@ -386,6 +386,15 @@ def test_codeshare_marketing_then_operating_tvl_as_in_the_guide() -> None:
             for c in pnr.codeshares] == [("DL", "9362", "KL", "972")]
 
 
+def test_codeshare_without_numbers_is_not_swapped() -> None:
+    """Neither the pushed flight nor the marketing TVL gives a number: nothing to read against (this crashed the
+    compiled parser, whose tuple swap of a narrowed attribute refused the None)."""
+    msg = read(message("SRC", "RCI+1A:2LS6KP", "TVL+270513:1430:270513:2205+SIN+ICN+KE:SQ", "TVL+++++303:Y",
+                       header=("MSG+:22", "ORG+1A:MUC", "TVL+270513:1430:270513:2205+SIN+ICN+SQ", "EQN+1")))
+    leg = msg.pnrs[0].itinerary[0]
+    assert (leg.carrier, leg.number, leg.operating_carrier, leg.operating_number) == ("KE", None, "SQ", "303")
+
+
 def test_codeshare_via_tra() -> None:
     pnr = one_pnr("TVL+121210:0915::1230+LHR+JFK+DL+324:B", "TRA+KL+8734:B")
     assert [(c.marketing_carrier, c.operating_carrier, c.operating_number) for c in pnr.codeshares] == [
