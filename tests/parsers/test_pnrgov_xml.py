@@ -400,6 +400,15 @@ def test_a_count_too_long_for_int_is_a_warning() -> None:
     assert "PNR@NumberOfPassengers" in {w.tag for w in pnr.warnings}
 
 
+@pytest.mark.parametrize("departure", ["0001-01-01T10:15:00", "0100-06-01T10:15:00", "9999-12-31T10:15:00"])
+def test_a_departure_at_the_ends_of_the_calendar_loses_no_traveller(departure: str) -> None:
+    """Dates of birth are checked against the departure: 130 years before year 100, or the day after 9999-12-31,
+    overflowed, and the PNR lost its travellers."""
+    pnr = only_pnr(read(FULL.replace('DepartureDateTime="2024-03-02T10:15:00"', f'DepartureDateTime="{departure}"')))
+    assert len(pnr.travellers) == 2
+    assert not [w for w in pnr.warnings if "could not be read" in w.message]
+
+
 def test_attribute_names_compared_without_case() -> None:
     document = ('<PNR><BookingRefID id="CASE01"/><POS><Source ISOCOuntry="FRA" pseudocitycode="PAR1"/></POS>'
                 "</PNR>")
