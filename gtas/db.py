@@ -57,7 +57,16 @@ def make_engine(url: str | URL, *, sqlite_immediate: bool = False, **options: An
         _configure_sqlite(engine, "BEGIN IMMEDIATE" if sqlite_immediate else "BEGIN")
         return engine
     options.setdefault("pool_pre_ping", True)
-    return create_engine(parsed, **options)
+    return create_engine(_in_utc(parsed), **options)
+
+
+def _in_utc(url: URL) -> URL:
+    """PostgreSQL sessions in UTC, whatever the server's or database's TimeZone (the URL's own choice stands): times
+    come back and are truncated to hours in UTC, and 9999-12-31T23:59Z stays in a year Python can hold."""
+    given = url.query.get("options", "")
+    if not isinstance(given, str) or "timezone" in given.lower():
+        return url
+    return url.update_query_dict({"options": f"{given} -c TimeZone=UTC".strip()})
 
 
 def _configure_sqlite(engine: Engine, begin: str) -> None:

@@ -89,11 +89,15 @@ def airport_timezone(code: str) -> ZoneInfo | None:
 
 
 def to_utc(local: datetime, airport: str) -> datetime | None:
-    """An airport-local naive time as an aware UTC datetime, or None when the airport is unknown."""
+    """An airport-local naive time as an aware UTC datetime, or None when the airport is unknown or the time in UTC
+    falls outside the calendar (year 1 or 9999)."""
     zone = airport_timezone(airport)
     if zone is None:
         return None
-    return local.replace(tzinfo=zone).astimezone(UTC)
+    try:
+        return local.replace(tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def airport_country(code: str) -> str | None:

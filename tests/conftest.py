@@ -56,7 +56,7 @@ def corpus_files(*folders: str) -> list[str]:
 
 # --- Databases: every model test runs on SQLite and, when GTAS_TEST_DATABASE_URL is set, on PostgreSQL. ---
 
-def _postgresql_admin_url() -> str:
+def postgresql_admin_url() -> str:
     """The PostgreSQL server for tests (GTAS_TEST_DATABASE_URL); the test is skipped cleanly when unset."""
     url = os.environ.get("GTAS_TEST_DATABASE_URL")
     if not url:
@@ -71,7 +71,7 @@ def _postgresql_schema(label: str) -> Iterator[str]:
 
     from gtas.db import make_engine, normalise_url
 
-    admin_url = _postgresql_admin_url()
+    admin_url = postgresql_admin_url()
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     schema = f"gtas_test_{worker}_{os.getpid()}_{label}"
     admin = make_engine(admin_url, poolclass=NullPool)

@@ -41,10 +41,10 @@ def moment(args: Mapping[str, str], name: str, problems: list[str]) -> datetime 
         return None
     try:
         value = datetime.fromisoformat(text)
-    except ValueError:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: an offset that takes it out of the calendar in UTC
         problems.append(f"{name} must be a time like 2030-01-31T14:00 (UTC), not {text[:25]!r}")
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def carrier(args: Mapping[str, str], name: str, problems: list[str]) -> str:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event, inspect, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from gtas import db
 from gtas.model import Base, Country
 from gtas.model.base import schema_filter
+from tests.conftest import postgresql_admin_url
 
 
 def test_migrations_have_a_single_head() -> None:
@@ -49,6 +54,33 @@ def test_postgresql_urls_use_psycopg_3() -> None:
     assert db.normalise_url("postgresql://u@h/d").drivername == "postgresql+psycopg"
     assert db.normalise_url("postgres://u@h/d").drivername == "postgresql+psycopg"
     assert db.normalise_url("sqlite:///x.db").drivername == "sqlite"
+
+
+def test_postgresql_sessions_are_in_utc_whatever_the_database_says() -> None:
+    """A database whose TimeZone is east of UTC would give times back in its zone, and 9999-12-31T23:59Z in year
+    10000, which Python cannot hold; options already in the URL (the tests' search_path) are kept."""
+    admin_url = db.normalise_url(postgresql_admin_url())
+    name = f"gtas_test_tz_{os.getpid()}"
+    admin = db.make_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+        connection.execute(text(f"ALTER DATABASE {name} SET TimeZone = 'Asia/Kolkata'"))
+    try:
+        for url in (admin_url.set(database=name, query={}),
+                    admin_url.set(database=name, query={"options": "-csearch_path=pg_catalog"})):
+            engine = db.make_engine(url, poolclass=NullPool)
+            with engine.connect() as connection:
+                assert connection.execute(text("SHOW TimeZone")).scalar_one() == "UTC"
+                assert connection.execute(text("SELECT TIMESTAMPTZ '9999-12-31 23:59:59+00'")).scalar_one() == (
+                    datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC))
+                if "options" in url.query:
+                    assert connection.execute(text("SHOW search_path")).scalar_one() == "pg_catalog"
+            engine.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
 
 
 def test_sqlite_connections_are_configured(tmp_path: object) -> None:

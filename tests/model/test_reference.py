@@ -17,6 +17,8 @@ from gtas.model import Airport, Carrier, Country, Direction
 def test_airport_local_time_to_utc() -> None:
     assert reference.to_utc(datetime(2026, 7, 1, 10, 0), "JFK") == datetime(2026, 7, 1, 14, 0, tzinfo=UTC)
     assert reference.to_utc(datetime(2026, 1, 15, 10, 0), "jfk") == datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
+    assert reference.to_utc(datetime(9999, 12, 31, 23, 0), "JFK") is None  # 10000-01-01 in UTC: no such datetime
+    assert reference.to_utc(datetime(1, 1, 1, 1, 0), "NRT") is None  # year 0 in UTC
     assert reference.to_utc(datetime(2026, 7, 1, 10, 0), "LHR") == datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
     assert reference.to_utc(datetime(2026, 7, 1, 10, 0), "ZZZ") is None
 

@@ -101,6 +101,8 @@ def test_bad_filters_are_explained_and_filter_nothing(app: Flask, client: FlaskC
     assert "traveller must be a whole number" in html and "since must be a time" in html
     assert "user must be at most 64 characters" in html
     assert "traveller must be a whole number" in client.get("/audit?traveller=²").get_data(as_text=True)
+    for since in ("0001-01-01T00:00+01:00", "9999-12-31T23:00-02:00"):  # in UTC, outside the calendar
+        assert "since must be a time" in client.get("/audit", query_string={"since": since}).get_data(as_text=True)
     assert len(arranged(client, trail, "?traveller=abc")) == 5
 
 

@@ -200,6 +200,8 @@ def test_the_browser_filters_messages(app: Flask, client: FlaskClient, sessions:
     assert sorted(_browse(client, f"?carrier={carrier.lower()}")) == expected
     html = client.get("/feeds/messages?status=nonsense&since=yesterday&carrier=$$").get_data(as_text=True)
     assert "status must be one of" in html and "since must be a time" in html and "carrier must be" in html
+    outside = client.get("/feeds/messages", query_string={"until": "0001-01-01T00:00+05:00"})  # year 0 in UTC
+    assert outside.status_code == 200 and "until must be a time" in outside.get_data(as_text=True)
 
 
 def test_the_browser_pages(app: Flask, client: FlaskClient, sessions: sessionmaker[Session], feed: Feed,

@@ -4,7 +4,7 @@ demo's watchlist and rules, on both databases."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask import Flask
@@ -225,11 +225,15 @@ def test_a_disposition_is_recorded_audited_and_moves_the_hit_to_decided(
     assert history.index("refer to secondary inspection") < history.index("<strong>confirmed</strong>")
 
 
+@pytest.mark.parametrize(("until", "ends"), [
+    ((NOW + timedelta(days=90)).date(), datetime.combine((NOW + timedelta(days=91)).date(), time(), UTC)),
+    (date.max, datetime.max.replace(tzinfo=UTC)),  # 9999-12-31 has no next midnight: its last microsecond
+], ids=["in 90 days", "the last day of the calendar"])
 def test_clearing_with_a_suppression_withdraws_the_hit(
-        app: Flask, client: FlaskClient, sessions: sessionmaker[Session], traffic: list[Flight]) -> None:
+        app: Flask, client: FlaskClient, sessions: sessionmaker[Session], traffic: list[Flight], until: date,
+        ends: datetime) -> None:
     hit = next(hit for hit, _ in open_hits(sessions) if hit.kind == HitKind.RULE)
     sign_in_as(app, client, sessions, UserRole.SUPERVISOR)
-    until = (NOW + timedelta(days=90)).date()
     response = post_form(client, f"/hits/{hit.id}/disposition",
                          {"disposition": "cleared", "notes": "regular trader", "suppress_until": until.isoformat(),
                           "suppress_reason": "checked with the trade register"})
@@ -241,8 +245,8 @@ def test_clearing_with_a_suppression_withdraws_the_hit(
         person = session.get_one(Traveller, hit.traveller_id).person_id
     assert withdrawn.status == HitStatus.WITHDRAWN and "checked with the trade register" in (
         withdrawn.withdrawn_reason or "")
-    assert (suppression.person_id, suppression.cause_key, suppression.until.date(), suppression.created_by) == (
-        person, hit.cause_key, until + timedelta(days=1), "as-supervisor")
+    assert (suppression.person_id, suppression.cause_key, suppression.until, suppression.created_by) == (
+        person, hit.cause_key, ends, "as-supervisor")
     assert (disposition.kind, disposition.suppression_id) == ("cleared", suppression.id)
     assert hit.id not in shown_hits(client) and hit.id not in shown_hits(client, "?status=decided")
 

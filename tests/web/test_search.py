@@ -130,6 +130,8 @@ def test_the_window_limits_the_search(app: Flask, client: FlaskClient, sessions:
     sign_in_as(app, client, sessions, UserRole.OFFICER)
     assert found(client, q=target.locator, kind="locator", **{"from": "2029-06-01", "to": "2029-06-30"}) == []
     assert target.id in found(client, q=target.locator, kind="locator", **{"from": "2029-12-01", "to": "2030-01-31"})
+    for first, last in (("9999-12-01", "9999-12-31"), ("0001-01-01", "0001-01-31")):  # the ends of the calendar
+        assert found(client, q=target.locator, kind="locator", **{"from": first, "to": last}) == []
 
 
 def test_a_user_finds_only_travellers_of_his_airports(

@@ -150,6 +150,18 @@ def test_strangers_are_sent_to_sign_in(client: FlaskClient) -> None:
     assert client.post("/watchlists/1/import").status_code == 302
 
 
+def test_a_list_may_stay_valid_to_the_last_day_of_the_calendar(
+        app: Flask, client: FlaskClient, sessions: sessionmaker[Session]) -> None:
+    sign_in_as(app, client, sessions, UserRole.WATCHLIST_MANAGER)
+    created = post_form(client, "/watchlists/new", {"name": "Lifelong", "category": "wanted", "severity": "high",
+                                                    "match_threshold": "0.85", "valid_until": "9999-12-31"})
+    assert created.status_code == 303
+    with sessions() as session:
+        watchlist = session.scalars(select(Watchlist)).one()
+    assert watchlist.valid_until == datetime.max.replace(tzinfo=UTC)  # 9999-12-31 has no next midnight
+    assert 'value="9999-12-31"' in client.get(f"/watchlists/{watchlist.id}/settings").get_data(as_text=True)
+
+
 def test_a_list_is_created_and_changed_with_validation_and_audit(
         app: Flask, client: FlaskClient, sessions: sessionmaker[Session]) -> None:
     sign_in_as(app, client, sessions, UserRole.WATCHLIST_MANAGER)

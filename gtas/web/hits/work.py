@@ -7,13 +7,14 @@ commit; the views audit and commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gtas.days import day_end
 from gtas.model import (
     Disposition,
     DispositionKind,
@@ -170,5 +171,5 @@ def suppression_end(text: str) -> datetime | None:
         day = date.fromisoformat(text)
     except ValueError:
         raise DecisionError(f"the end of the suppression must be a date like 2030-01-31, not {text[:20]!r}") from None
-    return datetime.combine(day, time(), tzinfo=UTC) + timedelta(days=1)
+    return day_end(day)
 

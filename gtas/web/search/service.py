@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from gtas.days import day_end
 from gtas.model import (
     Airport,
     Contact,
@@ -82,7 +83,7 @@ def _scoped(query: SearchQuery, user: User, *columns: Any) -> Select[*tuple[Any,
     """Travellers still on flights arriving in the window (UTC dates; the departure date when the arrival is
     unknown) at or from the user's airports."""
     start = datetime.combine(query.first_day, time(), UTC)
-    end = datetime.combine(query.last_day + timedelta(days=1), time(), UTC)
+    end = day_end(query.last_day)
     in_window = or_(and_(Flight.arrival_utc >= start, Flight.arrival_utc < end),
                     and_(Flight.arrival_utc.is_(None), Flight.departure_date.between(query.first_day, query.last_day)))
     statement = (select(*columns).select_from(Traveller).join(Flight, Flight.id == Traveller.flight_id)

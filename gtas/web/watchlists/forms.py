@@ -16,6 +16,7 @@ import pandas as pd
 from werkzeug.datastructures import MultiDict
 
 from gtas.categories import normalised_key, refusal
+from gtas.days import day_end
 from gtas.model import Traveller, Watchlist, WatchlistEntry, WatchlistSeverity
 from gtas.rules.watchlist_file import COLUMNS, EntryRow, validate_rows
 
@@ -205,7 +206,7 @@ def _validity(form: Form, today: date, *, future: bool = True) -> tuple[datetime
     elif future and end and end < today:
         form.error("valid_until", "the last day of validity has passed (to end an entry now, expire it)")
     valid_from = datetime.combine(start, time(), tzinfo=UTC) if start else None
-    valid_until = datetime.combine(end, time(), tzinfo=UTC) + timedelta(days=1) if end else None
+    valid_until = day_end(end) if end else None
     return valid_from, valid_until
 
 
