@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 from typing import Final
@@ -805,13 +805,14 @@ class _Reader:
         total = Decimal(0)
         mark = self.envelope.decimal_mark
         for i in range(1, len(seg)):
-            amount = seg.get(i, 0).strip().replace(mark, ".")
-            if not amount:
+            text = seg.get(i, 0).strip().replace(mark, ".")
+            if not text:
                 continue
-            try:
-                total += Decimal(amount)
-            except InvalidOperation:
-                self.warn(seg, f"tax amount {amount!r} is not a number; left out of the total")
+            amount = values.amount(text)
+            if amount is None:
+                self.warn(seg, f"tax amount {text[:30]!r} is not a number; left out of the total")
+            else:
+                total += amount
         ticket.taxes = str(total)
 
     def fop(self, seg: Segment) -> None:

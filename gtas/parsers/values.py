@@ -9,6 +9,7 @@ import hmac
 import math
 import re
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from gtas.numbers import whole_number
@@ -16,6 +17,7 @@ from gtas.numbers import whole_number
 MONTHS: Final = {m: i for i, m in enumerate(
     ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1)}
 
+_AMOUNT_LIMIT: Final = Decimal(10) ** 12
 _DIGITS: Final = re.compile(r"\d+")
 _NOT_DIGITS: Final = re.compile(r"\D+")
 _FLIGHT: Final = re.compile(r"([A-Z]{3}|[A-Z0-9]{2})\s*(\d{1,5})\s*([A-Z]?)")
@@ -178,6 +180,18 @@ def integer(value: str) -> int | None:
         return whole_number(value)
     m = _DIGITS.search(value)
     return whole_number(m.group()) if m else None
+
+
+def amount(text: str) -> Decimal | None:
+    """An exact amount such as ``123.45``: finite and below a trillion, else None.
+
+    Tested with ``copy_abs``, which never rounds: ``abs()`` rounds to the context and raises on ``31e9999997``.
+    """
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() and number.copy_abs() < _AMOUNT_LIMIT else None
 
 
 def decimal(value: str, decimal_mark: str = ".") -> float | None:

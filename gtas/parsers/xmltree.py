@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
@@ -268,9 +268,5 @@ def iso_date(text: str) -> date | None:
 
 
 def decimal(text: str) -> Decimal | None:
-    """A finite decimal amount, or None."""
-    try:
-        number = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() and abs(number) < Decimal(10) ** 12 else None
+    """A finite decimal amount below a trillion (thousands separated by commas or not), or None."""
+    return values.amount(text.strip().replace(",", ""))

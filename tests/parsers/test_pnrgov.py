@@ -347,6 +347,14 @@ def test_ticket_fare_taxes_and_issue() -> None:
     assert pnr.travellers[0].ticket_number == "44029044029044"
 
 
+def test_tax_amounts_that_are_no_amounts_are_left_out_of_the_total() -> None:
+    """``31e9999997`` is a decimal that overflowed the sum (and crashed the parser); NaN and infinity are none."""
+    pnr = one_pnr("TIF+DOE+JANE:A:1", "TKT+44029044029044:T:1",
+                  "TXD++1.42:::AY6+31e9999997:::YQ+NaN:::XX+-Infinity:::YY+2.50:::YC")
+    assert pnr.tickets[0].taxes == "3.92"
+    assert sum("left out of the total" in w.message for w in pnr.warnings) == 3
+
+
 def test_card_number_is_masked_and_hashed_with_the_key() -> None:
     pnr = one_pnr("TIF+DOE+JANE:A:1", "TKT+1:T:1", "MON+T:800.00:GBP", "FOP+CC::800.00:VI:4111 1111 1111 1234:0318",
                   "IFT+4:43+JANE DOE+1 HIGH STREET LONDON+447700900123")

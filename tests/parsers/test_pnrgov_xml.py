@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -407,6 +408,13 @@ def test_a_departure_at_the_ends_of_the_calendar_loses_no_traveller(departure: s
     pnr = only_pnr(read(FULL.replace('DepartureDateTime="2024-03-02T10:15:00"', f'DepartureDateTime="{departure}"')))
     assert len(pnr.travellers) == 2
     assert not [w for w in pnr.warnings if "could not be read" in w.message]
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("1,234.50", Decimal("1234.50")), ("31e9999997", None), ("NaN", None), ("-Infinity", None), ("1e12", None),
+])
+def test_amounts_are_finite_and_below_a_trillion(text: str, amount: Decimal | None) -> None:
+    assert xmltree.decimal(text) == amount  # 31e9999997 overflowed abs(), which rounds to the context
 
 
 def test_attribute_names_compared_without_case() -> None:
