@@ -88,6 +88,31 @@ def test_random_bytes_give_a_clean_error(data: bytes) -> None:
     assert_clean(parse(data))
 
 
+HOSTILE_NUMBERS = ["\u00b2", "\u0663", "0" * 5000, "9" * 5000, "9" * 40, "-1", "+1", " 1", "1_0", "1e5", "31e9999997",
+                   "1e-9999999", "NaN", "-Infinity", "0x1F", "1,5", "", "\x00"]
+
+
+@st.composite
+def numbers_replaced(draw: st.DrawFn) -> bytes:
+    """A real message with some of its numbers replaced by text that ``int()``, ``float()`` or ``Decimal()`` read
+    oddly or refuse: superscripts, other scripts' digits, thousands of digits, signs, exponents, NaN."""
+    data = draw(st.sampled_from(SOURCES))
+    runs = [m.span() for m in re.finditer(rb"\d+", data)]
+    if not runs:
+        return data
+    chosen = sorted(set(draw(st.lists(st.sampled_from(runs), min_size=1, max_size=6))), reverse=True)
+    out = bytearray(data)
+    for start, end in chosen:  # from the end, so that earlier positions still hold
+        out[start:end] = draw(st.sampled_from(HOSTILE_NUMBERS)).encode()
+    return bytes(out)
+
+
+@FUZZ
+@given(numbers_replaced())
+def test_hostile_numbers_give_records_or_a_clean_error(data: bytes) -> None:
+    assert_clean(parse(data))
+
+
 EDIFACT_ALPHABET = "UNABGHTZSRCIFDOLMP+:'?*\\\n\r\t ()-.0123456789\u2019\u00e9"
 
 
