@@ -40,11 +40,26 @@ def parts_of(rows: list[Message], message_type: str, part_key: str, card_key: by
     return parts
 
 
-def missing(parts: dict[int, ParsedMessage]) -> list[int]:
-    """Sequence numbers still to come (an unknown last part counts as one past the highest seen)."""
-    final = next((n for n, p in sorted(parts.items()) if p.part.final), None)
-    last = final if final is not None else max(parts, default=0) + 1
-    return [n for n in range(1, last + 1) if n not in parts]
+def missing(parts: dict[int, ParsedMessage]) -> list[tuple[int, int]]:
+    """Runs of sequence numbers still to come, first and last of each (an unknown last part counts as one past the
+    highest seen). Found between the parts held, never by counting: a final part may say it is number 999999999."""
+    held = sorted(parts)
+    final = next((n for n in held if parts[n].part.final), None)
+    last = final if final is not None else max(held, default=0) + 1
+    runs, expected = [], 1
+    for n in (n for n in held if n <= last):
+        if n > expected:
+            runs.append((expected, n - 1))
+        expected = n + 1
+    if expected <= last:
+        runs.append((expected, last))
+    return runs
+
+
+def _listed(runs: list[tuple[int, int]], shown: int = 20) -> str:
+    """``2, 4–6`` for the runs, the first ``shown`` of them."""
+    text = ", ".join(str(first) if first == last else f"{first}–{last}" for first, last in runs[:shown])
+    return text + (f" and {len(runs) - shown} more runs" if len(runs) > shown else "")
 
 
 def combine(parts: dict[int, ParsedMessage]) -> ParsedMessage:
@@ -71,7 +86,7 @@ def load_series(session: Session, message_type: str, part_key: str, card_key: by
         lead.warnings = [*lead.warnings, {
             "segment": None, "line": None, "column": None, "tag": "UNH", "severity": "warning",
             "message": f"multi-part series {part_key} loaded incomplete after the timeout; missing parts: "
-                       f"{', '.join(map(str, gaps))}"}]
+                       f"{_listed(gaps)}"}]
     return load_parsed(session, lead, [combine(parts)], complete=not gaps, home_country=home_country, also=rows)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from gtas.numbers import whole_number
+from gtas.numbers import COUNT_DIGITS, whole_number
 from gtas.parsers import Envelope, edifact, register, values
 from gtas.parsers.records import (
     Address,
@@ -100,7 +100,7 @@ class _Group:
 
 def _number(value: str) -> int | None:
     """A count such as ``2`` or ``0002``; None when not a whole number."""
-    return whole_number(value.strip())
+    return whole_number(value.strip(), COUNT_DIGITS)
 
 
 def _code(value: str) -> str | None:

@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Final
 
-from gtas.numbers import whole_number
+from gtas.numbers import COUNT_DIGITS, whole_number
 from gtas.parsers import Envelope, edifact, register, values
 from gtas.parsers import pnrgov_ssr as text
 from gtas.parsers.edifact import Segment
@@ -308,7 +308,7 @@ class _Reader:
             self.out.warnings.append(unh.diagnostic("line break or blank inside the UNH common access reference "
                                                     "removed"))
         sequence, flag = unh.get(3, 0).strip(), unh.get(3, 1).strip().upper()
-        position = whole_number(sequence)
+        position = whole_number(sequence, COUNT_DIGITS)
         self.out.part = Part(key=key, sequence=1 if position is None else position,
                              final=flag == "F" if flag else not sequence)
         if not self.raw.body:

@@ -31,7 +31,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from xml.etree.ElementTree import Element
 
-from gtas.numbers import whole_number
+from gtas.numbers import COUNT_DIGITS, whole_number
 from gtas.parsers import values
 from gtas.parsers import xmltree as xml
 from gtas.parsers.records import (
@@ -127,7 +127,7 @@ class _Reader:
         raw = xml.attr(element, name)
         if raw is None:
             return None
-        number = whole_number(raw)
+        number = whole_number(raw, COUNT_DIGITS)
         if number is None:
             self.warn(f"{name} {raw!r} is not a count; ignored", element, name)
         return number

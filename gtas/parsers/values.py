@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
-from gtas.numbers import whole_number
+from gtas.numbers import COUNT_DIGITS, whole_number
 
 MONTHS: Final = {m: i for i, m in enumerate(
     ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1)}
@@ -176,10 +176,11 @@ def airport(value: str) -> str | None:
 
 
 def integer(value: str) -> int | None:
+    """A count: the value's first run of digits, if it fits a 32-bit column (``COUNT_DIGITS``), else None."""
     if value.isdecimal():  # the usual case: no regular expression needed
-        return whole_number(value)
+        return whole_number(value, COUNT_DIGITS)
     m = _DIGITS.search(value)
-    return whole_number(m.group()) if m else None
+    return whole_number(m.group(), COUNT_DIGITS) if m else None
 
 
 def amount(text: str) -> Decimal | None:

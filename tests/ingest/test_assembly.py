@@ -64,3 +64,14 @@ def test_incomplete_series_loads_after_timeout_and_completes_later(
     session.refresh(flight)
     assert flight.passenger_count == 12
     assert dump(session) == expected
+
+
+def test_a_last_part_numbered_in_the_millions_waits_and_loads_with_its_gaps_in_runs(
+        session: Session, parts_and_whole: tuple[list[str], str]) -> None:
+    """The gaps are found between the parts held: counting up to 999999999 filled the memory of the worker."""
+    parts, _ = parts_and_whole
+    first, far = deliver(session, parts[0]), deliver(session, parts[2].replace("+03:F'", "+999999999:F'"))
+    assert (first.status, far.status) == (MessageStatus.PARTIAL, MessageStatus.PARTIAL)
+    assert load_overdue(session, CARD_KEY, "USA", timeout_seconds=600, now=LATER) == [first]
+    assert any("missing parts: 2–999999998" in w["message"] for w in first.warnings)
+    assert flight_of(session, FLIGHT.leg.carrier or "", FLIGHT.leg.number or "").passenger_count == 8
