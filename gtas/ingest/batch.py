@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
@@ -12,8 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gtas import db
 from gtas.ingest.load import process
-from gtas.ingest.store import receive
+from gtas.ingest.store import fail_unprocessed, receive
 from gtas.model import Channel, FlightMessage, Message, MessageStatus, PnrVersion, TravellerSource
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -69,23 +72,34 @@ def ingest_file(sessions: sessionmaker[Session], path: Path, card_key: bytes, ho
 def ingest_bytes(sessions: sessionmaker[Session], data: bytes, card_key: bytes, home_country: str,
                  summary: IngestSummary, *, filename: str, submitter: str | None = None,
                  carrier: str | None = None) -> None:
-    """Receive bytes on the CLI channel (committed first: nothing is lost), then process them in a transaction."""
+    """Receive bytes on the CLI channel (committed first: nothing is lost), then process them in a transaction.
+
+    A crash while processing ends the message failed_load with the reason, and the run goes on with the next file.
+    """
     with sessions.begin() as session:
         message_id = receive(session, data, channel=Channel.CLI, submitter=submitter, carrier=carrier,
                              filename=filename).id
-    with sessions.begin() as session:
-        message = session.get_one(Message, message_id)
-        process(session, message, card_key, home_country=home_country)
-        summary.messages += 1
-        if message.status == MessageStatus.DUPLICATE:
-            summary.duplicates += 1
-        elif message.status == MessageStatus.PARTIAL:
-            summary.partial += 1
-        elif message.status in (MessageStatus.FAILED_PARSE, MessageStatus.FAILED_LOAD):
-            summary.failed += 1
-        else:
-            summary.loaded += 1
-            _tally(session, message, summary)
+    summary.messages += 1
+    try:
+        with sessions.begin() as session:
+            status = process(session, session.get_one(Message, message_id), card_key,
+                             home_country=home_country).status
+    except Exception as exc:  # a bug: the bytes are stored; the message still ends with a status and the reason
+        log.exception("processing %s (message %s) failed", filename, message_id)
+        reason = f"internal error while processing ({type(exc).__name__}: {exc})"
+        fail_unprocessed(sessions, message_id, reason)
+        click.echo(f"{filename}: message {message_id}: {reason}", err=True)
+        status = MessageStatus.FAILED_LOAD
+    if status == MessageStatus.DUPLICATE:
+        summary.duplicates += 1
+    elif status == MessageStatus.PARTIAL:
+        summary.partial += 1
+    elif status in (MessageStatus.FAILED_PARSE, MessageStatus.FAILED_LOAD):
+        summary.failed += 1
+    else:
+        summary.loaded += 1
+        with sessions() as session:
+            _tally(session, session.get_one(Message, message_id), summary)
 
 
 def _tally(session: Session, message: Message, summary: IngestSummary) -> None:

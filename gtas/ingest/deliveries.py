@@ -22,10 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gtas.ingest.load import process
 from gtas.ingest.scope import process_in_scope
-from gtas.ingest.store import receive
+from gtas.ingest.store import fail_unprocessed, receive
 from gtas.model import Channel, Message, MessageStatus, Party
 from gtas.numbers import whole_number
-from gtas.parsers.records import Diagnostic, to_jsonable
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +212,7 @@ def _process(sessions: sessionmaker[Session], message_id: int, carriers: Collect
         raise
     except Exception as exc:  # a bug: the raw bytes are stored; the message ends with a status and the reason
         log.exception("processing message %s failed", message_id)
-        _fail(sessions, message_id, f"internal error while processing ({type(exc).__name__}: {exc})")
+        fail_unprocessed(sessions, message_id, f"internal error while processing ({type(exc).__name__}: {exc})")
         return True, MessageStatus.FAILED_LOAD
 
 
@@ -222,14 +221,5 @@ def _give_up(sessions: sessionmaker[Session], delivery: Delivery, headers: Heade
     with sessions() as session:
         stored = headers.stored_id if headers.stored_id is not None else _unprocessed_copy(session, delivery.body)
     if stored is not None:
-        _fail(sessions, stored, reason)
+        fail_unprocessed(sessions, stored, reason)
     return stored
-
-
-def _fail(sessions: sessionmaker[Session], message_id: int, reason: str) -> None:
-    """Mark a stored, unprocessed message failed_load with the reason."""
-    with sessions.begin() as session:
-        message = session.get(Message, message_id)
-        if message is not None and message.status == MessageStatus.RECEIVED:
-            message.status = MessageStatus.FAILED_LOAD
-            message.errors = [to_jsonable(Diagnostic(reason[:1000], severity="error"))]

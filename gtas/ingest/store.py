@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from gtas.db import advisory_lock
 from gtas.ingest.context import table_of
 from gtas.model import Channel, Message, MessageStatus
+from gtas.parsers.records import Diagnostic, to_jsonable
 
 _MESSAGE = table_of(Message)
 _EARLIER = (select(_MESSAGE.c.id)  # built once: asked for every message received
@@ -33,3 +34,13 @@ def receive(session: Session, data: bytes, *, channel: Channel | str, submitter:
     session.add(message)
     session.flush()
     return message
+
+
+def fail_unprocessed(sessions: sessionmaker[Session], message_id: int, reason: str) -> None:
+    """Mark a stored message that was never processed failed_load with the reason, in a transaction of its own
+    (processing crashed, or a delivery is given up)."""
+    with sessions.begin() as session:
+        message = session.get(Message, message_id)
+        if message is not None and message.status == MessageStatus.RECEIVED:
+            message.status = MessageStatus.FAILED_LOAD
+            message.errors = [to_jsonable(Diagnostic(reason[:1000], severity="error"))]
