@@ -50,8 +50,8 @@ def test_every_id_in_a_path_is_bounded(app: Flask) -> None:
 
 def test_an_id_too_large_for_the_database_is_no_such_page(app: Flask, client: FlaskClient,
                                                           sessions: sessionmaker[Session]) -> None:
-    sign_in_as(app, client, sessions, UserRole.ADMINISTRATOR)
-    assert client.get("/admin/users/1").status_code == 200  # the administrator, the first user
+    administrator = sign_in_as(app, client, sessions, UserRole.ADMINISTRATOR)
+    assert client.get(f"/admin/users/{administrator}").status_code == 200
     for number in ("9" * 20, "9" * 5000):  # 2**63 and more: an overflow in the driver; 4,300 digits and more: int()
         assert client.get(f"/admin/users/{number}").status_code == 404
 
