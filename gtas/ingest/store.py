@@ -11,6 +11,7 @@ from gtas.db import advisory_lock
 from gtas.ingest.context import table_of
 from gtas.model import Channel, Message, MessageStatus
 from gtas.parsers.records import Diagnostic, to_jsonable
+from gtas.text import NUL
 
 _MESSAGE = table_of(Message)
 _EARLIER = (select(_MESSAGE.c.id)  # built once: asked for every message received
@@ -24,7 +25,7 @@ def receive(session: Session, data: bytes, *, channel: Channel | str, submitter:
     """Store raw bytes as a new message; a byte-identical earlier message makes this one a duplicate of it."""
     digest = hashlib.sha256(data).hexdigest()
     message = Message(raw=data, sha256=digest, size=len(data), channel=Channel(channel), submitter=submitter,
-                      carrier=carrier, filename=filename[-255:] if filename else None,
+                      carrier=carrier, filename=_stored_name(filename),
                       status=MessageStatus.RECEIVED, warnings=[], errors=[])
     advisory_lock(session, f"message:{digest}")  # a copy arriving at the same moment waits, then sees this one
     earlier = session.scalar(_EARLIER, {"sha256": digest, "size": len(data)})
@@ -34,6 +35,13 @@ def receive(session: Session, data: bytes, *, channel: Channel | str, submitter:
     session.add(message)
     session.flush()
     return message
+
+
+def _stored_name(filename: str | None) -> str | None:
+    """A file name as stored: its last 255 characters, without NUL characters (PostgreSQL stores none)."""
+    if not filename:
+        return None
+    return filename.replace(NUL, "")[-255:] or None
 
 
 def fail_unprocessed(sessions: sessionmaker[Session], message_id: int, reason: str) -> None:

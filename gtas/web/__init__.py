@@ -41,6 +41,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         feeds,
         flights,
         hits,
+        inputs,
         paths,
         rules,
         search,
@@ -58,6 +59,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     messages.init_app(app)
     auth.init_app(app, token_apis=[messages.bp, officer.bp])
+    inputs.init_app(app)
     flights.init_app(app)
     travellers.init_app(app)
     hits.init_app(app)

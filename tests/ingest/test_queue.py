@@ -98,6 +98,7 @@ POISON: list[tuple[bytes, dict[str, Any], str]] = [
     (TEXTS[0].encode(), {ATTEMPTS_HEADER: "9" * 5000}, "header 'gtas-attempts' must be a whole number"),
     (TEXTS[0].encode(), {PARTY_HEADER: b"\xff\xfe"}, "header 'party' is not UTF-8 text"),
     (TEXTS[0].encode(), {PARTY_HEADER: ["Acme"]}, "header 'party' must be text, not list"),
+    (TEXTS[0].encode(), {PARTY_HEADER: "Ac\x00me"}, "header 'party' holds a NUL character"),  # PostgreSQL: no NUL
     (b"", {STORED_HEADER: 999999}, "header 'gtas-message-id' names no stored message: 999999"),
 ]
 

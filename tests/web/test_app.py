@@ -15,7 +15,7 @@ from gtas.model import UserRole
 from gtas.web import create_app
 from gtas.web.errors import SECURITY_HEADERS
 from gtas.web.paths import MAX_ID
-from tests.web.auth_helpers import sign_in_as
+from tests.web.auth_helpers import sign_in, sign_in_as
 
 
 def test_overrides_reach_the_config(app: Flask) -> None:
@@ -54,6 +54,19 @@ def test_an_id_too_large_for_the_database_is_no_such_page(app: Flask, client: Fl
     assert client.get(f"/admin/users/{administrator}").status_code == 200
     for number in ("9" * 20, "9" * 5000):  # 2**63 and more: an overflow in the driver; 4,300 digits and more: int()
         assert client.get(f"/admin/users/{number}").status_code == 404
+
+
+def test_a_nul_character_in_a_query_or_a_form_is_refused(app: Flask, client: FlaskClient,
+                                                          sessions: sessionmaker[Session]) -> None:
+    """PostgreSQL stores no NUL character: the search, the audit log or the sign-in form answered 500 with one."""
+    assert client.get("/search?q=A%00B").status_code == 302  # a stranger is sent to sign in first
+    refused = sign_in(client, "ad\x00min")
+    assert refused.status_code == 400 and "holds a NUL character" in refused.get_json()["detail"]
+    sign_in_as(app, client, sessions, UserRole.OFFICER, UserRole.AUDITOR)
+    for path in ("/search?q=SMI%00TH", "/audit?user=a%00b", "/flights?q=%00", "/search?q%00=x"):
+        answer = client.get(path)
+        assert answer.status_code == 400 and "holds a NUL character (0x00)" in answer.get_json()["detail"], path
+    assert client.get("/search?q=SMITH").status_code == 200
 
 
 def test_settings_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

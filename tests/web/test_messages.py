@@ -80,6 +80,10 @@ def test_multipart_with_two_files(client: FlaskClient, token: str, sessions: ses
     entries = response.get_json()["messages"]
     assert [(e["filename"], e["status"]) for e in entries] == [("list.edi", "assessed"), ("junk.bin", "failed_parse")]
     assert stored(sessions, entries[1]["id"]).raw == GARBAGE
+    named = client.post("/api/v1/messages", data={"file": [(io.BytesIO(GARBAGE + b"!"), "ju\x00nk.bin")]},
+                        content_type="multipart/form-data", headers=bearer(token))
+    assert named.status_code == 202  # the name loses its NUL character, which PostgreSQL cannot store
+    assert stored(sessions, named.get_json()["messages"][0]["id"]).filename == "junk.bin"
 
 
 def test_resend_is_recorded_as_duplicate(client: FlaskClient, token: str) -> None:

@@ -415,6 +415,9 @@ def test_rule_sets_are_exported_and_imported_after_a_preview(
     ('{"rules": [{"key": "x"}]}', "rules[0] (x): severity must be one of"),
     ('{"rules": [{"key": "x", "title": "X", "category": "other", "severity": "low", "weight": 1, '
      '"conditions": {"field": "nope", "operator": "equals", "value": 1}}]}', "unknown field &#39;nope&#39;"),
+    ('{"rules": [{"key": "x", "title": "X\\u0000", "category": "other", "severity": "low", "weight": 1, '
+     '"conditions": {"field": "traveller.surname", "operator": "equals", "value": "A"}}]}',
+     "holds a NUL character"),  # PostgreSQL stores none: the preview answered 500
 ])
 def test_a_bad_rule_set_is_refused_with_its_errors(app: Flask, client: FlaskClient, sessions: sessionmaker[Session],
                                                   text: str, message: str) -> None:
