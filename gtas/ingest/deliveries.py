@@ -25,7 +25,7 @@ from gtas.ingest.scope import process_in_scope
 from gtas.ingest.store import fail_unprocessed, receive
 from gtas.model import Channel, Message, MessageStatus, Party
 from gtas.numbers import whole_number
-from gtas.text import NUL
+from gtas.text import UNSTORABLE, storable
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +97,8 @@ def read_headers(headers: Mapping[str, Any]) -> Headers | str:
                 return f"header {name!r} is not UTF-8 text"
         if (value is not None and not isinstance(value, str | int)) or isinstance(value, bool):
             return f"header {name!r} must be text, not {type(value).__name__}"
-        if isinstance(value, str) and NUL in value:
-            return f"header {name!r} holds a NUL character"
+        if isinstance(value, str) and not storable(value):
+            return f"header {name!r} holds {UNSTORABLE}"
         values[name] = None if value is None else str(value).strip() or None
     party, carrier = values[PARTY_HEADER], values[CARRIER_HEADER]
     if party is not None and len(party) > 100:

@@ -11,7 +11,7 @@ from gtas.db import advisory_lock
 from gtas.ingest.context import table_of
 from gtas.model import Channel, Message, MessageStatus
 from gtas.parsers.records import Diagnostic, to_jsonable
-from gtas.text import NUL
+from gtas.text import storable
 
 _MESSAGE = table_of(Message)
 _EARLIER = (select(_MESSAGE.c.id)  # built once: asked for every message received
@@ -38,10 +38,10 @@ def receive(session: Session, data: bytes, *, channel: Channel | str, submitter:
 
 
 def _stored_name(filename: str | None) -> str | None:
-    """A file name as stored: its last 255 characters, without NUL characters (PostgreSQL stores none)."""
+    """A file name as stored: its last 255 characters, without those no database here stores (``gtas.text``)."""
     if not filename:
         return None
-    return filename.replace(NUL, "")[-255:] or None
+    return "".join(ch for ch in filename if storable(ch))[-255:] or None
 
 
 def fail_unprocessed(sessions: sessionmaker[Session], message_id: int, reason: str) -> None:

@@ -30,7 +30,7 @@ from typing import Any, Literal
 import regex
 
 from gtas.rules.catalogue import CATALOGUE, REFERENCE_KIND_BY_TYPE, Field, FieldType, Operator
-from gtas.text import holds_nul
+from gtas.text import UNSTORABLE, all_storable
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +106,8 @@ Node = Condition | Group
 
 def parse(tree: Any, reference_lists: Mapping[str, ReferenceItems] | None = None) -> Node:
     """The typed tree of a JSON condition tree; raises InvalidConditions naming every problem."""
-    if holds_nul(tree):
-        raise InvalidConditions([ConditionError("", "a NUL character (\\u0000) cannot be stored")])
+    if not all_storable(tree):
+        raise InvalidConditions([ConditionError("", f"the tree holds {UNSTORABLE}")])
     parser = _Parser(reference_lists or {})
     node = parser.node(tree, "", 0)
     if parser.count > MAX_CONDITIONS:

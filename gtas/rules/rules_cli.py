@@ -26,7 +26,7 @@ from gtas.model.watchlist import WatchlistSeverity
 from gtas.rules.conditions import InvalidConditions, ReferenceItems, parse
 from gtas.rules.engine import RuleSpec, reference_lists, save_rule
 from gtas.rules.rescreen import request_rescreen
-from gtas.text import holds_nul
+from gtas.text import UNSTORABLE, all_storable
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_REFERENCE_ITEMS = 100_000
@@ -73,8 +73,8 @@ def read_rule_set(data: Any, known_lists: dict[str, ReferenceItems], categories:
     """Validate a rule set (JSON value) against the catalogue, the lists it brings plus those already stored, and
     the categories rules may name."""
     out = RuleSet()
-    if holds_nul(data):
-        out.errors.append("the rule set holds a NUL character (\\u0000), which cannot be stored")
+    if not all_storable(data):
+        out.errors.append(f"the rule set holds {UNSTORABLE}")
         return out
     if not isinstance(data, dict) or not isinstance(data.get("rules", []), list) \
             or not isinstance(data.get("reference_lists", []), list):

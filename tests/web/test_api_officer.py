@@ -138,6 +138,9 @@ def test_a_disposition_and_an_outcome_through_the_api(app: Flask, client: FlaskC
     nul = client.post(f"/api/v1/hits/{hit.id}/disposition", headers=headers,
                       json={"disposition": "refer_secondary", "notes": "bags\u0000"})  # PostgreSQL stores no NUL
     assert nul.status_code == 400 and "notes holds a NUL character" in validate(nul, "Error")["detail"]
+    lone = client.post(f"/api/v1/hits/{hit.id}/disposition", headers=headers,
+                       json={"disposition": "refer_secondary", "notes": "bags\ud800"})  # no UTF-8 for it
+    assert lone.status_code == 400 and "lone surrogate" in validate(lone, "Error")["detail"]
     outcome = client.post(f"/api/v1/travellers/{hit.traveller_id}/outcome", headers=headers,
                           json={"outcome": "seizure", "seizure": "currency", "notes": "undeclared cash"})
     assert outcome.status_code == 201 and validate(outcome, "Outcome")["seizure"] == "currency"

@@ -65,7 +65,7 @@ def test_a_nul_character_in_a_query_or_a_form_is_refused(app: Flask, client: Fla
     sign_in_as(app, client, sessions, UserRole.OFFICER, UserRole.AUDITOR)
     for path in ("/search?q=SMI%00TH", "/audit?user=a%00b", "/flights?q=%00", "/search?q%00=x"):
         answer = client.get(path)
-        assert answer.status_code == 400 and "holds a NUL character (0x00)" in answer.get_json()["detail"], path
+        assert answer.status_code == 400 and "holds a NUL character" in answer.get_json()["detail"], path
     assert client.get("/search?q=SMITH").status_code == 200
 
 

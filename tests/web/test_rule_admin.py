@@ -418,6 +418,9 @@ def test_rule_sets_are_exported_and_imported_after_a_preview(
     ('{"rules": [{"key": "x", "title": "X\\u0000", "category": "other", "severity": "low", "weight": 1, '
      '"conditions": {"field": "traveller.surname", "operator": "equals", "value": "A"}}]}',
      "holds a NUL character"),  # PostgreSQL stores none: the preview answered 500
+    ('{"rules": [{"key": "x", "title": "X\\ud800", "category": "other", "severity": "low", "weight": 1, '
+     '"conditions": {"field": "traveller.surname", "operator": "equals", "value": "A"}}]}',
+     "or a lone surrogate"),  # no UTF-8: the preview answered 500 on SQLite too
 ])
 def test_a_bad_rule_set_is_refused_with_its_errors(app: Flask, client: FlaskClient, sessions: sessionmaker[Session],
                                                   text: str, message: str) -> None:

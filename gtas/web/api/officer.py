@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, request, url_for
 
-from gtas.text import NUL
+from gtas.text import UNSTORABLE, storable
 from gtas.web.api.access import authenticate
 from gtas.web.api.schemas import SCHEMAS
 from gtas.web.api.spec import ApiDescription, Parameter
@@ -58,8 +58,8 @@ def text_field(body: Mapping[str, Any], name: str) -> str:
     value = body.get(name, "")
     if not isinstance(value, str):
         raise ApiError(400, "bad field", f"{name} must be a string")
-    if NUL in value:
-        raise ApiError(400, "bad field", f"{name} holds a NUL character (\\u0000): send text without it")
+    if not storable(value):
+        raise ApiError(400, "bad field", f"{name} holds {UNSTORABLE}: send text without it")
     return value
 
 
