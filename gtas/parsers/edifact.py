@@ -259,8 +259,15 @@ class Edifact:
 
 def decode(data: bytes | str) -> tuple[str, list[Diagnostic]]:
     """Bytes to text: BOM-aware, UTF-8, else Latin-1 (which cannot fail). Never raises."""
-    if isinstance(data, str):
-        return data.lstrip("\ufeff"), []
+    text, warnings = (data.lstrip("\ufeff"), []) if isinstance(data, str) else _text(data)
+    if "\x00" in text:
+        warnings.append(Diagnostic("file contains NUL characters; they were removed"))
+        text = text.replace("\x00", "")
+    return text, warnings
+
+
+def _text(data: bytes) -> tuple[str, list[Diagnostic]]:
+    """The text of the bytes, by their byte-order mark, else UTF-8, else Latin-1 (which cannot fail)."""
     warnings: list[Diagnostic] = []
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
@@ -270,14 +277,9 @@ def decode(data: bytes | str) -> tuple[str, list[Diagnostic]]:
         except UnicodeDecodeError:
             warnings.append(Diagnostic("file starts with a UTF-16 byte-order mark but is not UTF-16"))
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), warnings
     except UnicodeDecodeError as exc:
-        text = data.decode("latin-1")
-        warnings.append(Diagnostic(f"not valid UTF-8 (byte {exc.start}); read as Latin-1"))
-    if "\x00" in text:
-        warnings.append(Diagnostic("file contains NUL characters; they were removed"))
-        text = text.replace("\x00", "")
-    return text, warnings
+        return data.decode("latin-1"), [*warnings, Diagnostic(f"not valid UTF-8 (byte {exc.start}); read as Latin-1")]
 
 
 # ------------------------------------------------------------------------------------------ service characters

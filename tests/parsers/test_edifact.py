@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import pytest
 from pydifact.control import Characters
@@ -224,6 +225,15 @@ def test_utf8_and_bom() -> None:
 def test_utf16() -> None:
     doc = edifact.read(SIMPLE.encode("utf-16"))
     assert tags(doc)[:2] == ["UNB", "UNH"]
+
+
+@pytest.mark.parametrize("encode", [lambda text: text.encode("utf-16"), lambda text: text.encode(), str],
+                         ids=["utf-16", "utf-8", "text"])
+def test_nul_characters_are_removed_however_the_text_came(encode: Callable[[str], bytes | str]) -> None:
+    """PostgreSQL stores no NUL: a UTF-16 file (or text) kept them, and its load failed on PostgreSQL."""
+    doc = edifact.read(encode(SIMPLE.replace("SEAN", "SE\x00AN")))
+    assert doc.segments[3].get(3, 1) == "SEAN+TEST"
+    assert any("NUL characters" in w.message for w in doc.warnings)
 
 
 def test_text_containing_placeholder_characters_still_releases_correctly() -> None:
