@@ -21,6 +21,7 @@ from gtas.model import (
     WatchlistEntryChange,
     WatchlistVersion,
 )
+from gtas.numbers import whole_number
 from gtas.rules.watchlist_fields import document_number_key
 from gtas.rules.watchlists import list_watchlists
 from gtas.web.field_changes import FieldChange, changed_fields
@@ -116,7 +117,7 @@ def read_filters(args: Mapping[str, str], categories: Collection[str]) -> tuple[
         problems.append(f"category must be one of {', '.join(sorted(categories))}, not {category[:50]!r}")
         category = ""
     page_text = args.get("page", "").strip() or "1"
-    page = int(page_text) if page_text.isdecimal() and len(page_text) < 7 else 0
+    page = whole_number(page_text, 6) or 0
     if page < 1:
         problems.append(f"page must be a whole number from 1, not {page_text[:20]!r}")
         page = 1

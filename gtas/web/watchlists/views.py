@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from gtas.categories import category_choices, category_labels
 from gtas.model import EntryStatus, Traveller, UserRole, Watchlist, WatchlistEntry, WatchlistSeverity
+from gtas.numbers import whole_number
 from gtas.rules.watchlists import DEFAULT_CATEGORY, WatchlistError, expire_entry, save_entry, snapshot
 from gtas.web import audit
 from gtas.web.auth.guard import roles
@@ -140,7 +141,8 @@ def new_entry() -> ResponseReturnValue:
     source = request.values.get("traveller", "").strip()
     traveller = _traveller(source) if source else None
     chosen = request.values.get("watchlist", "").strip()
-    watchlist = session.get(Watchlist, int(chosen)) if chosen.isdecimal() and len(chosen) < 12 else None
+    watchlist_id = whole_number(chosen)
+    watchlist = session.get(Watchlist, watchlist_id) if watchlist_id is not None else None
     if request.method == "GET":
         form = forms.traveller_form(traveller) if traveller is not None else forms.Form()
         if traveller is not None:
@@ -267,9 +269,10 @@ def _traveller(text: str) -> Traveller:
 
     :raise 404: not a traveller id, no such traveller, or not on the user's airports.
     """
-    if not text.isdecimal() or len(text) > 12:
+    traveller_id = whole_number(text)
+    if traveller_id is None:
         abort(404)
-    return visible_traveller(get_session(), int(text), signed_in_user())
+    return visible_traveller(get_session(), traveller_id, signed_in_user())
 
 
 def _may_edit() -> bool:
